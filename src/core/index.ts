@@ -1,0 +1,17 @@
+/** Public API of the core: pure TypeScript, no DOM, runs in Node and in a Web Worker. */
+export { SLOT_COUNT, crc16, slotOfBytes } from './slots/crc16.ts';
+export { newSpan, type TagSpan } from './slots/span.ts';
+export { redisTag } from './slots/redis.ts';
+export { STANDARD_RULES, standardTag, dependsOnNewlineMode } from './slots/standard.ts';
+export {
+  createCustomPolicy, redisPolicy, standardPolicy, KEY_ERROR_CODES, KEY_TOO_LONG, NO_RULE_MATCHED,
+  type CustomOptions, type Policy, type PolicyName,
+} from './slots/policy.ts';
+export { slotTable, INVALID_LINE, type SlotTable } from './slots/batch.ts';
+export { parseKeyList, keyAt, type KeyList } from './input/keylist.ts';
+export { display, quote, unquote } from './input/quote.ts';
+export { parseRules, MAX_RULES, MAX_RULE_BYTES, type RuleSet } from './rules/ruleset.ts';
+export type { CompiledRule, ParsedRule, RegexEngine } from './rules/engine.ts';
+export { createBytecodeEngine } from './rules/bytecode-engine.ts';
+export { type Diagnostic, type Severity } from './diagnostics.ts';
+export { utf8, latin1, fromLatin1, decodeUtf8Lenient } from './bytes.ts';
