@@ -1,10 +1,11 @@
-import { defineConfig } from 'vite';
+/// <reference types="vitest/config" />
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'vite';
 
 // base './' keeps every asset URL relative, so dist/ works from any sub-path of a static host.
 export default defineConfig({
   base: './',
-  plugins: [svelte()],
+  plugins: [svelte({ configFile: false })],
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
   test: {

@@ -68,26 +68,52 @@ function patternBytes(pattern: string): Buffer {
   return Buffer.from(pattern, 'latin1');
 }
 
+/**
+ * never_utf rejects (*UTF) in the pattern: UTF mode would change both the
+ * matching semantics we promise (bytes) and the way pcre2test prints text.
+ * info prints the name table; allcaptures lists every group, set or not.
+ */
 function patternLine(pattern: string, caseless: boolean): string {
-  const modifiers = ['hex', 'anchored', 'info', 'allcaptures', 'allaftertext'];
+  const modifiers = ['hex', 'anchored', 'never_utf', 'info', 'allcaptures', 'allaftertext'];
   if (caseless) modifiers.push('caseless');
   return `/${patternBytes(pattern).toString('hex')}/${modifiers.join(',')}`;
 }
 
-const HEX_ESCAPES = Array.from({ length: 256 }, (_, b) => `\\x${b.toString(16).padStart(2, '0')}`);
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 
 function subjectLine(subject: Uint8Array): string {
   if (subject.length === 0) return '\\'; // a final lone backslash is dropped: the empty subject
-  let line = '';
-  for (const byte of subject) line += HEX_ESCAPES[byte];
-  return line;
+  // Filled byte-wise: string concatenation was the main cost for big batches.
+  const line = Buffer.allocUnsafe(subject.length * 4);
+  for (let i = 0, o = 0; i < subject.length; i++, o += 4) {
+    const byte = subject[i];
+    line[o] = 0x5c; // '\\'
+    line[o + 1] = 0x78; // 'x'
+    line[o + 2] = HEX_DIGITS[byte >> 4];
+    line[o + 3] = HEX_DIGITS[byte & 15];
+  }
+  return line.toString('latin1');
 }
 
-/** Mirrors how pcre2test prints subject text in 8-bit non-UTF mode without a locale. */
-function printLikePcre2test(bytes: Uint8Array): string {
-  let out = '';
-  for (const byte of bytes) out += byte >= 0x20 && byte <= 0x7e ? String.fromCharCode(byte) : HEX_ESCAPES[byte];
-  return out;
+function isPrintable(byte: number): boolean {
+  return byte >= 0x20 && byte <= 0x7e;
+}
+
+/** Mirrors how pcre2test prints subject text in 8-bit non-UTF mode without a locale: 0x20-0x7E as is, else \xhh. */
+function printLikePcre2test(bytes: Uint8Array, width: number): string {
+  const out = Buffer.allocUnsafe(width);
+  let o = 0;
+  for (const byte of bytes) {
+    if (isPrintable(byte)) {
+      out[o++] = byte;
+    } else {
+      out[o++] = 0x5c; // '\\'
+      out[o++] = 0x78; // 'x'
+      out[o++] = HEX_DIGITS[byte >> 4];
+      out[o++] = HEX_DIGITS[byte & 15];
+    }
+  }
+  return out.toString('latin1');
 }
 
 type Step =
@@ -166,8 +192,7 @@ function offsetForSuffixWidth(suffixWidths: Int32Array, width: number): number {
 function suffixWidths(subject: Uint8Array): Int32Array {
   const widths = new Int32Array(subject.length + 1);
   for (let i = subject.length - 1; i >= 0; i--) {
-    const b = subject[i];
-    widths[i] = widths[i + 1] + (b >= 0x20 && b <= 0x7e ? 1 : 4);
+    widths[i] = widths[i + 1] + (isPrintable(subject[i]) ? 1 : 4);
   }
   return widths;
 }
@@ -184,7 +209,7 @@ function sliceGroup(subject: Uint8Array, widths: Int32Array, printed: string, gr
   ) {
     throw new Error(`pcre2test output for group ${group} does not line up with the subject (text ${JSON.stringify(text)}, rest ${JSON.stringify(rest)})`);
   }
-  return subject.slice(start, end);
+  return new Uint8Array(subject.subarray(start, end)); // a copy, and a plain Uint8Array even for Buffer input
 }
 
 const NO_MATCH = 'No match';
@@ -217,7 +242,7 @@ function parseSubjectOutput(subject: Uint8Array, info: CompiledInfo, output: str
   if (other.length > 0) throw new Error(`unexpected pcre2test output after a match: ${JSON.stringify(other)}`);
 
   const widths = suffixWidths(subject);
-  const printed = printLikePcre2test(subject);
+  const printed = printLikePcre2test(subject, widths[0]);
   const bytesOf = (n: number): Uint8Array | null => {
     const group = printedGroups.get(n);
     if (!group || group.rest === undefined) return null; // "<unset>" lines have no "+" line

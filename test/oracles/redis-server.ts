@@ -114,7 +114,7 @@ function isBytes(value: RespValue, text: string): boolean {
   return value instanceof Uint8Array && Buffer.from(value).toString('latin1') === text;
 }
 
-function describe(value: RespValue): string {
+function showReply(value: RespValue): string {
   if (value instanceof Uint8Array) return JSON.stringify(Buffer.from(value).toString('latin1'));
   return JSON.stringify(value);
 }
@@ -142,12 +142,12 @@ async function connectWhenReady(port: number, child: ChildProcess, log: () => st
 /** Assigns every slot to the single node and waits for the cluster to report itself healthy. */
 async function makeClusterOwnAllSlots(conn: RespConnection): Promise<void> {
   const [added] = await conn.send([['CLUSTER', 'ADDSLOTSRANGE', '0', '16383']]);
-  if (!isBytes(added, 'OK')) throw new Error(`CLUSTER ADDSLOTSRANGE failed: ${describe(added)}`);
+  if (!isBytes(added, 'OK')) throw new Error(`CLUSTER ADDSLOTSRANGE failed: ${showReply(added)}`);
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   let info = '';
   while (Date.now() < deadline) {
     const [reply] = await conn.send([['CLUSTER', 'INFO']]);
-    info = reply instanceof Uint8Array ? Buffer.from(reply).toString('latin1') : describe(reply);
+    info = reply instanceof Uint8Array ? Buffer.from(reply).toString('latin1') : showReply(reply);
     if (/^cluster_state:ok\r?$/m.test(info)) return;
     await sleep(25);
   }
@@ -178,7 +178,7 @@ function exited(child: ChildProcess): Promise<void> {
 async function startOnce(redisPath: string): Promise<RedisOracle> {
   const dir = await mkdtemp(join(tmpdir(), 'redis-oracle-'));
   const [port, busPort] = await freePorts(2);
-  const child = spawn('sh', ['-c', WATCHDOG_SCRIPT, redisPath, ...redisArgs(dir, port, busPort)], {
+  const child = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, redisPath, ...redisArgs(dir, port, busPort)], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, ORACLE_TMPDIR: dir },
   });
@@ -233,7 +233,7 @@ async function startOnce(redisPath: string): Promise<RedisOracle> {
     keyslots: async (keys) => {
       const replies = await pipeline(keys.map((key) => ['CLUSTER', 'KEYSLOT', key]));
       return replies.map((reply, i) => {
-        if (typeof reply !== 'number') throw new Error(`CLUSTER KEYSLOT failed for key #${i}: ${describe(reply)}`);
+        if (typeof reply !== 'number') throw new Error(`CLUSTER KEYSLOT failed for key #${i}: ${showReply(reply)}`);
         return reply;
       });
     },

@@ -61,6 +61,8 @@ const hexDigit = (c: number) =>
 class Parser {
   pos = 0;
   names: string[] = [];
+  /** Capture groups opened so far: PCRE reads \NN as a backreference only if that many exist. */
+  captures = 0;
   constructor(readonly src: Uint8Array) {}
 
   fail(code: string, message: string, at: number, endAt = at + 1): never {
@@ -235,6 +237,7 @@ class Parser {
     }
     if (this.peek() !== ch('?')) {
       // A plain group captures unless (?n) is on; only names matter to us, so it is a group either way.
+      if (!f.n) this.captures++;
       return this.finishGroup(f, depth, start, null);
     }
     this.pos++;
@@ -314,6 +317,7 @@ class Parser {
     if (name.length === 0) this.fail('syntax', 'a group name is expected', s);
     if (name.length > 32) this.fail('syntax', 'group name is too long (maximum 32 characters)', s, this.pos);
     this.pos++;
+    this.captures++;
     if (this.names.includes(name)) {
       this.fail('syntax', `two named groups have the same name: ${name}`, groupStart, this.pos);
     }
@@ -362,7 +366,16 @@ class Parser {
       case ch('Q'): return this.parseQuoted(f);
       case ch('E'): return { t: 'empty' };
     }
-    if (isDigit(c) && c !== ch('0')) this.unsupported('backreference', `a backreference \\${String.fromCharCode(c)}`, start, this.pos);
+    if (isDigit(c) && c !== ch('0')) {
+      // PCRE2: a decimal number below 10, starting with 8 or 9, or naming an existing group is a
+      // backreference; otherwise up to three octal digits are a character.
+      let j = this.pos;
+      while (isDigit(this.src[j] ?? -1)) j++;
+      const number = Number(String.fromCharCode(...this.src.subarray(start + 1, j)));
+      if (number < 10 || c >= ch('8') || number <= this.captures) {
+        this.unsupported('backreference', `a backreference \\${number}`, start, j);
+      }
+    }
     const typeSet = this.typeEscape(c);
     if (typeSet) return { t: 'set', set: typeSet };
     return this.lit(this.literalEscape(c, start, false), f);

@@ -28,9 +28,16 @@ export interface Program {
   code: Int32Array;
   /** 256 entries (0/1) per class. */
   classes: Uint8Array;
-  /** Per pc: its slot in the visited bitmap, or -1. */
+  /** Per pc: its first slot in the visited bitmap, or -1. */
   memo: Int32Array;
   memoCount: number;
+  /**
+   * Per pc: the registers of the loops with a possibly-empty body that enclose it, as a range
+   * `loopRegs[loopStart[pc], loopStart[pc + 1])`. Whether each iteration has consumed anything yet
+   * changes what EmptyCheck will do, so it is part of the memoised state (one slot per combination).
+   */
+  loopStart: Int32Array;
+  loopRegs: Int32Array;
   regCount: number;
 }
 
@@ -52,6 +59,8 @@ class Builder {
   classKeys = new Map<string, number>();
   classList: ByteSet[] = [];
   regCount = 2;
+  /** Body ranges [top, check] of loops whose body can match empty, with their register. */
+  nullableLoops: { top: number; check: number; reg: number }[] = [];
 
   get pc(): number {
     return this.code.length >> 2;
@@ -159,7 +168,10 @@ class Builder {
     const exit = this.pc;
     this.patch(back, greedy ? 1 : 2, top);
     this.patch(back, greedy ? 2 : 1, exit);
-    if (check >= 0) this.patch(check, 2, exit);
+    if (check >= 0) {
+      this.patch(check, 2, exit);
+      this.nullableLoops.push({ top, check, reg });
+    }
     if (entry >= 0) {
       this.patch(entry, greedy ? 1 : 2, top);
       this.patch(entry, greedy ? 2 : 1, exit);
@@ -170,10 +182,20 @@ class Builder {
     const code = Int32Array.from(this.code);
     const n = code.length >> 2;
     // Memoise (pc, pos) only where paths can meet: split points, jump targets and after a Star.
+    const loopStart = new Int32Array(n + 1);
+    const loopRegs: number[] = [];
+    for (let pc = 0; pc < n; pc++) {
+      loopStart[pc] = loopRegs.length;
+      for (const l of this.nullableLoops) if (l.top <= pc && pc <= l.check) loopRegs.push(l.reg);
+    }
+    loopStart[n] = loopRegs.length;
     const memo = new Int32Array(n).fill(-1);
     let memoCount = 0;
     const mark = (pc: number) => {
-      if (pc < n && memo[pc] < 0) memo[pc] = memoCount++;
+      if (pc < n && memo[pc] < 0) {
+        memo[pc] = memoCount;
+        memoCount += 1 << (loopStart[pc + 1] - loopStart[pc]);
+      }
     };
     for (let pc = 0; pc < n; pc++) {
       const op = code[pc * 4];
@@ -193,7 +215,7 @@ class Builder {
     this.classList.forEach((set, id) => {
       for (let byte = 0; byte < 256; byte++) classes[id * 256 + byte] = (set[byte >> 3] >> (byte & 7)) & 1;
     });
-    return { code, classes, memo, memoCount, regCount: this.regCount };
+    return { code, classes, memo, memoCount, loopStart, loopRegs: Int32Array.from(loopRegs), regCount: this.regCount };
   }
 }
 

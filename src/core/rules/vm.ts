@@ -39,7 +39,7 @@ export class Matcher {
    * (start/end = -1 when the tag group did not take part) and returns true.
    */
   exec(prog: Program, bytes: Uint8Array, start: number, end: number, out: TagSpan): boolean {
-    const { code, classes, memo } = prog;
+    const { code, classes, memo, loopStart, loopRegs } = prog;
     const width = end - start + 1;
     const words = (prog.memoCount * width + 31) >>> 5;
     if (this.visited.length < words) this.visited = new Uint32Array(Math.max(words, this.visited.length * 2));
@@ -57,8 +57,9 @@ export class Matcher {
       // Advance along one path until it matches or fails.
       let failed = false;
       for (;;) {
-        const m = memo[pc];
+        let m = memo[pc];
         if (m >= 0) {
+          for (let k = loopStart[pc], b = 1; k < loopStart[pc + 1]; k++, b <<= 1) if (regs[loopRegs[k]] === pos) m += b;
           const bit = m * width + (pos - start);
           const w = bit >>> 5;
           const mask = 1 << (bit & 31);
@@ -210,7 +211,7 @@ export class Matcher {
   }
 }
 
-function grow(stack: Int32Array): Int32Array {
+function grow(stack: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const bigger = new Int32Array(stack.length * 2);
   bigger.set(stack);
   return bigger;

@@ -1,0 +1,130 @@
+import { readFile } from 'node:fs/promises';
+import {
+  createBytecodeEngine, createCustomPolicy, display, KEY_ERROR_CODES, newSpan, parseKeyList, parseRules,
+  redisPolicy, standardPolicy, type Diagnostic, type Policy, type RegexEngine,
+} from '../core/index.ts';
+import { Out, readInput } from './io.ts';
+
+export interface SlotsOptions {
+  policy: string;
+  rules?: string;
+  implicitShardKey: boolean;
+  json: boolean;
+  input?: string;
+  engine: string;
+}
+
+export const SLOTS_USAGE = `Usage: hashslot slots --policy redis|standard|custom [--rules FILE] [--implicit-shard-key]
+                     [--json] [--input FILE] [--engine bytecode|re2]
+
+Reads keys (one per line; a line starting with " is a redis-cli quoted string) from stdin or --input
+and prints each key's hash slot and hashed tag under the chosen policy.
+
+  --policy P             redis (open-source cluster hash tags, default), standard (Redis Cloud / Software
+                         default rules) or custom (needs --rules)
+  --rules FILE           custom rules, one PCRE rule per line, each with a group named tag
+  --implicit-shard-key   custom: hash the whole key when no rule matches (else the key is an error)
+  --json                 one JSON object per non-empty input line:
+                         {"slot": N, "tag": "...", "rule": R} or {"error": "no-rule-matched"}
+  --engine E             regex engine for custom rules: bytecode (default) or re2 (re2-wasm, cross-check)
+
+Exit status: 0 (per-key errors are results), 2 for bad usage or a bad rules file.`;
+
+function formatRuleError(file: string, d: Diagnostic): string {
+  return `${file}:${d.line}:${d.column}: ${d.code}: ${d.message}`;
+}
+
+async function makeEngine(name: string): Promise<RegexEngine> {
+  if (name === 're2') {
+    const { loadRe2Node } = await import('../engines/re2/load-node.ts');
+    const { createRe2Engine } = await import('../engines/re2/engine.ts');
+    return createRe2Engine(await loadRe2Node());
+  }
+  return createBytecodeEngine();
+}
+
+/** Builds the policy, or returns the message and exit code for a usage or rules error. */
+async function makePolicy(opts: SlotsOptions): Promise<Policy | { error: string }> {
+  if (opts.policy !== 'custom' && opts.rules !== undefined) {
+    return { error: `--rules only applies to --policy custom` };
+  }
+  if (opts.policy === 'redis') return redisPolicy;
+  if (opts.policy === 'standard') return standardPolicy;
+  if (opts.policy !== 'custom') return { error: `unknown policy "${opts.policy}": use redis, standard or custom` };
+  if (opts.rules === undefined) return { error: '--policy custom needs --rules FILE' };
+  let text: string;
+  try {
+    text = await readFile(opts.rules, 'utf8');
+  } catch (e) {
+    return { error: `cannot read rules file ${opts.rules}: ${(e as Error).message}` };
+  }
+  const ruleSet = parseRules(text);
+  for (const d of ruleSet.diagnostics) {
+    if (d.severity !== 'error') process.stderr.write(`${formatRuleError(opts.rules, { ...d, code: `${d.severity}: ${d.code}` })}\n`);
+  }
+  if (!ruleSet.ok) {
+    return { error: ruleSet.diagnostics.filter((d) => d.severity === 'error').map((d) => formatRuleError(opts.rules!, d)).join('\n') };
+  }
+  if (ruleSet.rules.length === 0) return { error: `${opts.rules}: no rules` };
+  try {
+    return createCustomPolicy(ruleSet, await makeEngine(opts.engine), { implicitShardKey: opts.implicitShardKey });
+  } catch (e) {
+    return { error: `${opts.rules}: ${(e as Error).message}` };
+  }
+}
+
+/** `hashslot slots`: returns the exit code. */
+export async function runSlots(opts: SlotsOptions): Promise<number> {
+  const policy = await makePolicy(opts);
+  if ('error' in policy) {
+    process.stderr.write(`hashslot: ${policy.error}\n`);
+    return 2;
+  }
+  const list = parseKeyList(await readInput(opts.input));
+  const out = new Out();
+  const span = newSpan();
+  const withRule = policy.name !== 'redis';
+  const rows: string[][] = [];
+  const diagnosticByLine = new Map(list.diagnostics.map((d) => [d.line, d]));
+  for (let i = 0; i < list.count; i++) {
+    const start = list.offsets[i];
+    const end = list.offsets[i + 1];
+    if (list.invalid[i]) {
+      const d = diagnosticByLine.get(list.lines[i])!;
+      if (opts.json) out.line(JSON.stringify({ error: d.code, line: d.line, column: d.column, message: d.message }));
+      else rows.push([String(list.lines[i]), '', 'error', `${d.code}: ${d.message} (column ${d.column})`, '']);
+      continue;
+    }
+    const slot = policy.locate(list.bytes, start, end, span);
+    if (slot < 0) {
+      const code = KEY_ERROR_CODES[slot];
+      if (opts.json) out.line(JSON.stringify({ error: code }));
+      else rows.push([String(list.lines[i]), display(list.bytes, start, end), 'error', code, '']);
+      continue;
+    }
+    const tag = display(list.bytes, span.start, span.end);
+    if (opts.json) out.line(JSON.stringify(withRule ? { slot, tag, rule: span.rule } : { slot, tag }));
+    else rows.push([String(list.lines[i]), display(list.bytes, start, end), String(slot), tag, withRule ? String(span.rule) : '']);
+  }
+  if (!opts.json) printTable(out, rows, withRule);
+  await out.end();
+  policy.dispose();
+  return 0;
+}
+
+const MAX_CELL = 60;
+
+function cell(text: string): string {
+  return text.length > MAX_CELL ? text.slice(0, MAX_CELL - 1) + '…' : text;
+}
+
+function printTable(out: Out, rows: string[][], withRule: boolean): void {
+  const header = ['line', 'key', 'slot', 'tag', 'rule'];
+  const columns = withRule ? 5 : 4;
+  const cells = [header, ...rows].map((r) => r.slice(0, columns).map(cell));
+  const widths = header.slice(0, columns).map((_, c) => Math.max(...cells.map((r) => r[c].length)));
+  const right = new Set([0, 2, 4]);
+  for (const r of cells) {
+    out.line(r.map((v, c) => (right.has(c) ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join('  ').trimEnd());
+  }
+}
