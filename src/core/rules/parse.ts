@@ -132,11 +132,7 @@ class Parser {
     this.skipExtended(f);
     const q = this.readQuantifier();
     if (q === null) return atom;
-    if (atom.t === 'assert' || atom.t === 'empty') {
-      // PCRE2 accepts a repeated assertion but treats it as at most once; keep it simple and exact.
-      if (q.min > 0) return atom;
-      return { t: 'empty' };
-    }
+    if (atom.t === 'assert') this.fail('syntax', 'quantifier does not follow a repeatable item', q.at, this.pos);
     let greedy = true;
     const suffix = this.peek();
     if (suffix === ch('?')) {
@@ -207,6 +203,9 @@ class Parser {
       case ch('('):
         return this.parseGroup(f, depth, start);
       case ch('['):
+        if ((this.peek() === ch(':') || this.peek() === ch('.') || this.peek() === ch('=')) && this.posixEndAt(start) > 0) {
+          this.fail('syntax', 'POSIX named classes are supported only within a class, as in [[:alpha:]]', start, this.posixEndAt(start));
+        }
         return { t: 'set', set: this.parseClass(f, start) };
       case ch('.'): {
         const s = f.s ? invert(emptySet()) : invert(setOf(0x0a));
@@ -423,7 +422,7 @@ class Parser {
       if (v > 0xff) this.fail('syntax', 'octal value is greater than \\377 in 8-bit non-UTF mode', start, this.pos);
       return v;
     }
-    if (isDigit(c)) this.fail('syntax', `\\${String.fromCharCode(c)} is not a valid escape in a class`, start, this.pos);
+    if (isDigit(c)) return c; // \8 and \9 in a class are the digits themselves
     if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
       this.fail('syntax', `unrecognized character follows \\: \\${String.fromCharCode(c)}`, start, this.pos);
     }
@@ -494,6 +493,10 @@ class Parser {
       const atStart = this.pos;
       const lo = this.classAtom(start);
       if (typeof lo !== 'number') {
+        // PCRE2 10.42 refuses a range that starts at a class type, such as [\d-z].
+        if (this.peek() === ch('-') && this.peek(1) !== ch(']') && this.peek(1) >= 0) {
+          this.fail('syntax', 'invalid range in character class', atStart, this.pos + 1);
+        }
         addSet(set, lo);
         continue;
       }
@@ -534,6 +537,15 @@ class Parser {
       this.fail('unsupported-unicode-property', 'Unicode properties (\\p, \\P) are not supported: rules run on bytes', this.pos - 2, this.pos);
     }
     return this.literalEscape(e, this.pos - 2, true);
+  }
+
+  /** End of a POSIX class `[:name:]` (or `[.x.]`, `[=x=]`) starting at `i`, or 0. */
+  posixEndAt(i: number): number {
+    const open = this.src[i + 1];
+    let j = i + 2;
+    if (open === ch(':') && this.src[j] === ch('^')) j++;
+    while (j < this.src.length && this.src[j] >= 0x61 && this.src[j] <= 0x7a) j++;
+    return this.src[j] === open && this.src[j + 1] === ch(']') ? j + 2 : 0;
   }
 
   readPosix(classStart: number): ByteSet | null {

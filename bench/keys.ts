@@ -1,0 +1,28 @@
+import { rng } from '../test/support/generate.ts';
+
+/**
+ * A realistic keyspace as `redis-cli --scan` would print it: users, carts, sessions, job queues,
+ * products, rate limits; some with hash tags, most without. Same seed, same bytes, every run.
+ */
+export function generateKeyFile(count: number, seed = 42): Uint8Array {
+  const rand = rng(seed);
+  const int = (n: number) => Math.floor(rand() * n);
+  const hex = (n: number) => {
+    let s = '';
+    for (let i = 0; i < n; i++) s += '0123456789abcdef'[int(16)];
+    return s;
+  };
+  const makers = [
+    () => `user:${int(5_000_000)}:profile`,
+    () => `user:${int(5_000_000)}:cart`,
+    () => `{user:${int(5_000_000)}}:settings`,
+    () => `session:${hex(32)}`,
+    () => `bull:{${['emails', 'payments', 'thumbnails', 'webhooks'][int(4)]}}:${int(10_000_000)}`,
+    () => `product:sku:${int(200_000)}:stock`,
+    () => `rate-limit:{ip:10.${int(256)}.${int(256)}.${int(256)}}:minute`,
+    () => `order:${int(90_000_000)}`,
+  ];
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) lines.push(makers[int(makers.length)]());
+  return new TextEncoder().encode(lines.join('\n') + '\n');
+}

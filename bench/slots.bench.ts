@@ -1,0 +1,89 @@
+/**
+ * `npm run bench`: keys/s of each policy on the same generated keys, next to the cluster-key-slot
+ * package, with ratios. Run on the machine you care about; numbers are printed, never asserted.
+ */
+import clusterKeySlot from 'cluster-key-slot';
+import {
+  createBytecodeEngine, createCustomPolicy, newSpan, parseKeyList, parseRules, redisPolicy, standardPolicy,
+  type KeyList, type Policy,
+} from '../src/core/index.ts';
+import { slotsOfFile } from '../src/core/slots/scan.ts';
+import { generateKeyFile } from './keys.ts';
+
+const COUNT = Number(process.env.BENCH_KEYS ?? 1_000_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const TYPICAL_RULES = ['(?<tag>user:\\d+):.*', 'bull:\\{(?<tag>[^}]+)\\}:.*', '.*\\{(?<tag>.*)\\}.*'].join('\n');
+
+/** Best of ROUNDS runs (after one warm-up), in keys per second. */
+function measure(run: () => number): number {
+  let checksum = run();
+  let best = Infinity;
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    checksum += run();
+    best = Math.min(best, performance.now() - t0);
+  }
+  if (Number.isNaN(checksum)) throw new Error('unreachable: keeps the work observable');
+  return (COUNT / best) * 1000;
+}
+
+function ours(file: Uint8Array, policy: Policy): () => number {
+  return () => {
+    // From the file's bytes to every slot: parse the lines, then locate each key in place.
+    const list: KeyList = parseKeyList(file);
+    const span = newSpan();
+    let sum = 0;
+    for (let i = 0; i < list.count; i++) sum += policy.locate(list.bytes, list.offsets[i], list.offsets[i + 1], span);
+    return sum;
+  };
+}
+
+function theirsFromBytes(file: Uint8Array): () => number {
+  const buf = Buffer.from(file.buffer, file.byteOffset, file.length);
+  return () => {
+    // cluster-key-slot needs one Buffer (or string) per key: split the same bytes, then hash.
+    let sum = 0;
+    let start = 0;
+    for (let end = buf.indexOf(10, start); end >= 0; start = end + 1, end = buf.indexOf(10, start)) {
+      sum += clusterKeySlot(buf.subarray(start, end));
+    }
+    return sum;
+  };
+}
+
+function theirsPreSplit(file: Uint8Array): () => number {
+  const buf = Buffer.from(file);
+  const keys: Buffer[] = [];
+  let start = 0;
+  for (let end = buf.indexOf(10, start); end >= 0; start = end + 1, end = buf.indexOf(10, start)) keys.push(buf.subarray(start, end));
+  return () => {
+    let sum = 0;
+    for (const k of keys) sum += clusterKeySlot(k);
+    return sum;
+  };
+}
+
+const file = generateKeyFile(COUNT);
+const custom = createCustomPolicy(parseRules(TYPICAL_RULES), createBytecodeEngine());
+const fmt = (n: number) => `${(n / 1e6).toFixed(2)} M keys/s`;
+
+console.log(`hashslot bench: ${COUNT.toLocaleString('en')} generated keys (${(file.length / 1e6).toFixed(1)} MB), best of ${ROUNDS}, node ${process.version}`);
+const cksBytes = measure(theirsFromBytes(file));
+const cksPre = measure(theirsPreSplit(file));
+const rows: [string, number][] = [
+  ['redis (ours, from bytes)', measure(() => slotsOfFile(file, 'redis').count)],
+  ['standard (ours, from bytes)', measure(() => slotsOfFile(file, 'standard').count)],
+  ['redis (ours, per-key Policy.locate)', measure(ours(file, redisPolicy))],
+  ['standard (ours, per-key Policy.locate)', measure(ours(file, standardPolicy))],
+  ['custom, 3 typical rules (ours, from bytes)', measure(ours(file, custom))],
+];
+console.log(`  ${'cluster-key-slot 1.1.2, from bytes'.padEnd(44)} ${fmt(cksBytes).padStart(16)}`);
+console.log(`  ${'cluster-key-slot 1.1.2, keys pre-split'.padEnd(44)} ${fmt(cksPre).padStart(16)}  (its best case: splitting not counted)`);
+for (const [name, rate] of rows) {
+  console.log(`  ${name.padEnd(44)} ${fmt(rate).padStart(16)}  ${(rate / cksBytes).toFixed(2)}× cluster-key-slot from bytes, ${(rate / cksPre).toFixed(2)}× pre-split`);
+}
+const [redis, standard, , , customRate] = rows.map(([, r]) => r);
+console.log('goals:');
+console.log(`  redis ≥ 4× cluster-key-slot from bytes: ${(redis / cksBytes).toFixed(2)}× ${redis >= 4 * cksBytes ? 'MET' : 'NOT MET'}`);
+console.log(`  standard ≥ 4× cluster-key-slot from bytes: ${(standard / cksBytes).toFixed(2)}× ${standard >= 4 * cksBytes ? 'MET' : 'NOT MET'}`);
+console.log(`  custom ≥ 1 M keys/s: ${fmt(customRate)} ${customRate >= 1e6 ? 'MET' : 'NOT MET'}`);
