@@ -1,40 +1,8 @@
 import { parseKeyList } from '../input/keylist.ts';
+import { slotOfBytes } from './crc16.ts';
 import { redisTag } from './redis.ts';
 import { newSpan } from './span.ts';
 import { standardTag } from './standard.ts';
-
-/**
- * CRC16 eight bytes per step (slicing-by-8). CRC is linear over GF(2): the register after 8 bytes is
- * the XOR of each byte's effect shifted through the bytes after it, so table G[k] holds the CRC of a
- * byte followed by k zero bytes. Same result as the byte-wise table; about 1.5× faster here.
- */
-const G0 = new Uint16Array(256);
-for (let i = 0; i < 256; i++) {
-  let c = i << 8;
-  for (let b = 0; b < 8; b++) c = c & 0x8000 ? (c << 1) ^ 0x1021 : c << 1;
-  G0[i] = c & 0xffff;
-}
-const G: Uint16Array[] = [G0];
-for (let k = 1; k < 8; k++) {
-  const prev = G[k - 1];
-  const next = new Uint16Array(256);
-  for (let b = 0; b < 256; b++) next[b] = ((prev[b] << 8) & 0xffff) ^ G0[prev[b] >> 8];
-  G.push(next);
-}
-const [, G1, G2, G3, G4, G5, G6, G7] = G;
-
-/** Hash slot of `bytes[start, end)`; equal to slotOfBytes, faster on keys longer than a few bytes. */
-export function fastSlot(bytes: Uint8Array, start: number, end: number): number {
-  let crc = 0;
-  let i = start;
-  for (const last = end - 7; i < last; i += 8) {
-    crc =
-      G7[(crc >> 8) ^ bytes[i]] ^ G6[(crc & 0xff) ^ bytes[i + 1]] ^ G5[bytes[i + 2]] ^ G4[bytes[i + 3]] ^
-      G3[bytes[i + 4]] ^ G2[bytes[i + 5]] ^ G1[bytes[i + 6]] ^ G0[bytes[i + 7]];
-  }
-  for (; i < end; i++) crc = ((crc << 8) & 0xffff) ^ G0[(crc >> 8) ^ bytes[i]];
-  return crc & 0x3fff;
-}
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -45,6 +13,9 @@ const CLOSE = 0x7d;
 /** Bytes the scanner must look at: LF, CR, `{`, `}`. Everything else is skipped with one load. */
 const SPECIAL = new Uint8Array(256);
 SPECIAL[LF] = SPECIAL[CR] = SPECIAL[OPEN] = SPECIAL[CLOSE] = 1;
+
+/** Computes the slots of every key of a key-list file (see {@link slotsOfFile}); engines may provide faster ones. */
+export type FileSlotter = (file: Uint8Array, policy: 'redis' | 'standard') => { slots: Int16Array; count: number };
 
 /**
  * Slots of every key of a key-list file, straight from its bytes, for the Redis or Standard policy:
@@ -97,8 +68,8 @@ export function slotsOfFile(file: Uint8Array, policy: 'redis' | 'standard', out?
     if (end === start) continue; // empty line
     if (count === slots.length) slots = grow(slots);
     if (file[end - 1] === CR) slots[count++] = slowSlot(file, start, end, standard);
-    else if (standard) slots[count++] = tagOpen >= 0 ? fastSlot(file, tagOpen + 1, tagClose) : fastSlot(file, start, end);
-    else slots[count++] = firstClose > firstOpen + 1 ? fastSlot(file, firstOpen + 1, firstClose) : fastSlot(file, start, end);
+    else if (standard) slots[count++] = tagOpen >= 0 ? slotOfBytes(file, tagOpen + 1, tagClose) : slotOfBytes(file, start, end);
+    else slots[count++] = firstClose > firstOpen + 1 ? slotOfBytes(file, firstOpen + 1, firstClose) : slotOfBytes(file, start, end);
   }
   return { slots: slots.subarray(0, count), count };
 }
@@ -117,5 +88,5 @@ function slowSlot(file: Uint8Array, start: number, end: number, standard: boolea
   const [from, to] = [list.offsets[0], list.offsets[1]];
   if (standard) standardTag(list.bytes, from, to, span);
   else redisTag(list.bytes, from, to, span);
-  return fastSlot(list.bytes, span.start, span.end);
+  return slotOfBytes(list.bytes, span.start, span.end);
 }
