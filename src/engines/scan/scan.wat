@@ -39,17 +39,33 @@
         (br $by8)
       end
     end
-    block $done
-      loop $bytes
-        (br_if $done (i32.ge_u (local.get $i) (local.get $e)))
+    ;; The rest (0-7 bytes) in steps of 4, 2 and 1 with the same tables, for a shorter dependency chain.
+    (if (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $e))
+      (then
+        (local.set $lo (i32.load (local.get $i)))
+        (local.set $crc
+          (i32.xor
+            (i32.xor
+              (i32.load16_u offset=1536 (i32.shl (i32.xor (i32.shr_u (local.get $crc) (i32.const 8)) (i32.and (local.get $lo) (i32.const 255))) (i32.const 1)))
+              (i32.load16_u offset=1024 (i32.shl (i32.xor (i32.and (local.get $crc) (i32.const 255)) (i32.and (i32.shr_u (local.get $lo) (i32.const 8)) (i32.const 255))) (i32.const 1))))
+            (i32.xor
+              (i32.load16_u offset=512 (i32.shl (i32.and (i32.shr_u (local.get $lo) (i32.const 16)) (i32.const 255)) (i32.const 1)))
+              (i32.load16_u (i32.shl (i32.shr_u (local.get $lo) (i32.const 24)) (i32.const 1))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))))
+    (if (i32.le_u (i32.add (local.get $i) (i32.const 2)) (local.get $e))
+      (then
+        (local.set $lo (i32.load16_u (local.get $i)))
+        (local.set $crc
+          (i32.xor
+            (i32.load16_u offset=512 (i32.shl (i32.xor (i32.shr_u (local.get $crc) (i32.const 8)) (i32.and (local.get $lo) (i32.const 255))) (i32.const 1)))
+            (i32.load16_u (i32.shl (i32.xor (i32.and (local.get $crc) (i32.const 255)) (i32.shr_u (local.get $lo) (i32.const 8))) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))))
+    (if (i32.lt_u (local.get $i) (local.get $e))
+      (then
         (local.set $crc
           (i32.xor
             (i32.and (i32.shl (local.get $crc) (i32.const 8)) (i32.const 65535))
-            (i32.load16_u (i32.shl (i32.xor (i32.shr_u (local.get $crc) (i32.const 8)) (i32.load8_u (local.get $i))) (i32.const 1)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $bytes)
-      end
-    end
+            (i32.load16_u (i32.shl (i32.xor (i32.shr_u (local.get $crc) (i32.const 8)) (i32.load8_u (local.get $i))) (i32.const 1)))))))
     (i32.and (local.get $crc) (i32.const 16383)))
 
   ;; Writes one i16 slot per non-empty line of [pos, end) to out; returns how many. The input must
