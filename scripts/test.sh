@@ -10,6 +10,7 @@ npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings --output human
 npx tsc -p src/core/tsconfig.json
 echo "== generated WebAssembly is current"
 node scripts/build-wasm.js --check
+node scripts/build-command-table.js --check
 echo "== core purity"
 node scripts/lint-core-purity.js
 echo "== unit and oracle tests"

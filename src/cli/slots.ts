@@ -1,17 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import {
-  createBytecodeEngine, createCustomPolicy, display, KEY_ERROR_CODES, newSpan, parseKeyList, parseRules,
-  redisPolicy, standardPolicy, type Diagnostic, type Policy, type RegexEngine,
-} from '../core/index.ts';
+import { display, KEY_ERROR_CODES, newSpan, parseKeyList } from '../core/index.ts';
 import { Out, readInput } from './io.ts';
+import { makePolicy, POLICY_HELP, type PolicyOptions } from './policy.ts';
 
-export interface SlotsOptions {
-  policy: string;
-  rules?: string;
-  implicitShardKey: boolean;
+export interface SlotsOptions extends PolicyOptions {
   json: boolean;
   input?: string;
-  engine: string;
 }
 
 export const SLOTS_USAGE = `Usage: hashslot slots --policy redis|standard|custom [--rules FILE] [--implicit-shard-key]
@@ -20,58 +13,12 @@ export const SLOTS_USAGE = `Usage: hashslot slots --policy redis|standard|custom
 Reads keys (one per line; a line starting with " is a redis-cli quoted string) from stdin or --input
 and prints each key's hash slot and hashed tag under the chosen policy.
 
-  --policy P             redis (open-source cluster hash tags, default), standard (Redis Cloud / Software
-                         default rules) or custom (needs --rules)
-  --rules FILE           custom rules, one PCRE rule per line, each with a group named tag
-  --implicit-shard-key   custom: hash the whole key when no rule matches (else the key is an error)
+${POLICY_HELP}
   --json                 one JSON object per non-empty input line:
                          {"slot": N, "tag": "...", "rule": R} or {"error": "no-rule-matched"}
-  --engine E             regex engine for custom rules: bytecode (default) or re2 (re2-wasm, cross-check)
+  --input FILE           read keys from FILE instead of stdin
 
 Exit status: 0 (per-key errors are results), 2 for bad usage or a bad rules file.`;
-
-function formatRuleError(file: string, d: Diagnostic): string {
-  return `${file}:${d.line}:${d.column}: ${d.code}: ${d.message}`;
-}
-
-async function makeEngine(name: string): Promise<RegexEngine> {
-  if (name === 're2') {
-    const { loadRe2Node } = await import('../engines/re2/load-node.ts');
-    const { createRe2Engine } = await import('../engines/re2/engine.ts');
-    return createRe2Engine(await loadRe2Node());
-  }
-  return createBytecodeEngine();
-}
-
-/** Builds the policy, or returns the message and exit code for a usage or rules error. */
-async function makePolicy(opts: SlotsOptions): Promise<Policy | { error: string }> {
-  if (opts.policy !== 'custom' && opts.rules !== undefined) {
-    return { error: `--rules only applies to --policy custom` };
-  }
-  if (opts.policy === 'redis') return redisPolicy;
-  if (opts.policy === 'standard') return standardPolicy;
-  if (opts.policy !== 'custom') return { error: `unknown policy "${opts.policy}": use redis, standard or custom` };
-  if (opts.rules === undefined) return { error: '--policy custom needs --rules FILE' };
-  let text: string;
-  try {
-    text = await readFile(opts.rules, 'utf8');
-  } catch (e) {
-    return { error: `cannot read rules file ${opts.rules}: ${(e as Error).message}` };
-  }
-  const ruleSet = parseRules(text);
-  for (const d of ruleSet.diagnostics) {
-    if (d.severity !== 'error') process.stderr.write(`${formatRuleError(opts.rules, { ...d, code: `${d.severity}: ${d.code}` })}\n`);
-  }
-  if (!ruleSet.ok) {
-    return { error: ruleSet.diagnostics.filter((d) => d.severity === 'error').map((d) => formatRuleError(opts.rules!, d)).join('\n') };
-  }
-  if (ruleSet.rules.length === 0) return { error: `${opts.rules}: no rules` };
-  try {
-    return createCustomPolicy(ruleSet, await makeEngine(opts.engine), { implicitShardKey: opts.implicitShardKey });
-  } catch (e) {
-    return { error: `${opts.rules}: ${(e as Error).message}` };
-  }
-}
 
 /** `hashslot slots`: returns the exit code. */
 export async function runSlots(opts: SlotsOptions): Promise<number> {
