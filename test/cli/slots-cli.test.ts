@@ -79,6 +79,17 @@ describe('hashslot slots --json agrees with the real engines', () => {
   });
 });
 
+describe('hashslot slots --engine re2 (an independent second engine)', () => {
+  it('gives the same results as the default engine on the typical rules', async () => {
+    const rules = join(FIXTURES, 'rules-typical.txt');
+    const sample = keys.slice(0, 1000).map((k) => quote(k)).join('\n') + '\n';
+    const ours = await hashslot(['slots', '--policy', 'custom', '--rules', rules, '--json'], sample);
+    const re2 = await hashslot(['slots', '--policy', 'custom', '--rules', rules, '--json', '--engine', 're2'], sample);
+    expect(re2.code).toBe(0);
+    expect(re2.stdout).toBe(ours.stdout);
+  });
+});
+
 describe('hashslot slots contract', () => {
   it('one JSON object per non-empty input line, in order; CRLF works; bad lines are results', async () => {
     const { code, stdout } = await hashslot(['slots', '--policy', 'standard', '--json'], 'foo\r\n\r\n{}foo\n"bad\n""\n');
