@@ -1,22 +1,48 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CHECK_USAGE, runCheck } from './check.ts';
+import { DIFF_USAGE, runDiff } from './diff.ts';
+import { DIST_USAGE, runDist } from './dist.ts';
 import { POLICY_ARGS } from './policy.ts';
 import { runSlots, SLOTS_USAGE } from './slots.ts';
+import { TOPOLOGY_ARGS } from './topology.ts';
 
 const USAGE = `Usage: hashslot <command> [options]
 
 Commands:
   slots    hash slot and tag of each key under the Redis, Standard or Custom policy
   check    which commands a cluster refuses with CROSSSLOT, per deployment, with fixes
+  dist     how keys spread over slots and shards: skew, hot tags, co-location groups
+  diff     what moving keys from one policy (or rule set) to another changes
 
 Run "hashslot <command> --help" for its options.`;
 
-const COMMON = {
-  ...POLICY_ARGS,
+const IO = {
   json: { type: 'boolean', default: false },
   input: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
+const TARGET = { target: { type: 'string', default: 'oss-cluster' } } as const;
+
+const COMMANDS = {
+  slots: { usage: SLOTS_USAGE, options: { ...POLICY_ARGS, ...IO } },
+  check: { usage: CHECK_USAGE, options: { ...POLICY_ARGS, ...IO, ...TARGET } },
+  dist: { usage: DIST_USAGE, options: { ...POLICY_ARGS, ...TOPOLOGY_ARGS, ...IO } },
+  diff: {
+    usage: DIFF_USAGE,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'from-rules': { type: 'string' },
+      'to-rules': { type: 'string' },
+      'implicit-shard-key': { type: 'boolean', default: false },
+      engine: { type: 'string', default: 'bytecode' },
+      commands: { type: 'string' },
+      ...TARGET,
+      ...TOPOLOGY_ARGS,
+      ...IO,
+    },
+  },
+} satisfies Record<string, { usage: string; options: ParseArgsConfig['options'] }>;
 
 /** Entry point of the `hashslot` CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -25,31 +51,42 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return command === undefined ? 2 : 0;
   }
-  const usage = command === 'slots' ? SLOTS_USAGE : command === 'check' ? CHECK_USAGE : null;
-  if (usage === null) {
+  if (!Object.hasOwn(COMMANDS, command)) {
     process.stderr.write(`hashslot: unknown command "${command}"\n${USAGE}\n`);
     return 2;
   }
-  const options = command === 'check' ? { ...COMMON, target: { type: 'string', default: 'oss-cluster' } } as const : COMMON;
-  let values;
+  const { usage, options } = COMMANDS[command as keyof typeof COMMANDS];
+  let v: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false }));
+    v = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as typeof v;
   } catch (e) {
     process.stderr.write(`hashslot ${command}: ${(e as Error).message}\n${usage}\n`);
     return 2;
   }
-  if (values.help) {
+  if (v.help) {
     process.stdout.write(usage + '\n');
     return 0;
   }
-  const common = {
-    policy: values.policy,
-    rules: values.rules,
-    implicitShardKey: values['implicit-shard-key'],
-    engine: values.engine,
-    json: values.json,
-    input: values.input,
-  };
-  if (command === 'check') return runCheck({ ...common, target: (values as { target: string }).target });
-  return runSlots(common);
+  const str = (name: string) => v[name] as string | undefined;
+  const io = { json: v.json === true, input: str('input') };
+  const policy = { policy: str('policy') ?? 'redis', rules: str('rules'), implicitShardKey: v['implicit-shard-key'] === true, engine: str('engine') ?? 'bytecode' };
+  const topology = { shards: str('shards'), masters: str('masters'), topology: str('topology') };
+  switch (command) {
+    case 'check':
+      return runCheck({ ...policy, ...io, target: str('target')! });
+    case 'dist':
+      return runDist({ ...policy, ...topology, ...io });
+    case 'diff':
+      if (!str('from') || !str('to')) {
+        process.stderr.write(`hashslot diff: --from and --to are required\n${usage}\n`);
+        return 2;
+      }
+      return runDiff({
+        from: str('from')!, to: str('to')!, fromRules: str('from-rules'), toRules: str('to-rules'),
+        implicitShardKey: v['implicit-shard-key'] === true, engine: str('engine') ?? 'bytecode',
+        commands: str('commands'), target: str('target')!, ...topology, ...io,
+      });
+    default:
+      return runSlots({ ...policy, ...io });
+  }
 }

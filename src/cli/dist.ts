@@ -1,0 +1,67 @@
+import { display, parseKeyList, slotTable, KEY_ERROR_CODES } from '../core/index.ts';
+import { distribution } from '../core/distribution/distribution.ts';
+import { Out, readInput } from './io.ts';
+import { makePolicy, POLICY_HELP, type PolicyOptions } from './policy.ts';
+import { makeShardMap, TOPOLOGY_HELP, type TopologyOptions } from './topology.ts';
+
+export interface DistOptions extends PolicyOptions, TopologyOptions {
+  json: boolean;
+  input?: string;
+}
+
+export const DIST_USAGE = `Usage: hashslot dist --policy redis|standard|custom [--rules FILE] [--shards N | --masters N |
+                    --topology FILE] [--json] [--input FILE]
+
+How the keys on stdin spread over slots and shards: keys per shard, skew, the busiest slot, hot tags
+and co-location groups.
+
+${POLICY_HELP}
+${TOPOLOGY_HELP}
+  --json                 one JSON object per key ({"key", "slot", "tag", "shard"} or {"key", "error"}),
+                         then one {"summary": {...}}`;
+
+/** `hashslot dist`: returns the exit code. */
+export async function runDist(opts: DistOptions): Promise<number> {
+  const policy = await makePolicy(opts);
+  if ('error' in policy) return fail(policy.error);
+  const shards = await makeShardMap(opts);
+  if ('error' in shards) return fail(shards.error);
+  const list = parseKeyList(await readInput(opts.input));
+  const table = slotTable(list, policy);
+  const d = distribution(list, table, shards);
+  const out = new Out();
+  if (opts.json) {
+    for (let i = 0; i < list.count; i++) {
+      const key = display(list.bytes, list.offsets[i], list.offsets[i + 1]);
+      const slot = table.slots[i];
+      if (slot < 0) out.line(JSON.stringify({ key, error: KEY_ERROR_CODES[slot] ?? 'unreadable-line' }));
+      else {
+        const shard = shards.slotShard[slot];
+        out.line(JSON.stringify({ key, slot, tag: display(list.bytes, table.tagStart[i], table.tagEnd[i]), shard: shard >= 0 ? shards.labels[shard] : null }));
+      }
+    }
+    const { perSlot: _perSlot, perShard, ...rest } = d;
+    out.line(JSON.stringify({ summary: { policy: policy.name, ...rest, shards: shards.labels.map((label, i) => ({ label, keys: perShard[i] })) } }));
+  } else {
+    out.line(`${d.keys} keys in ${d.usedSlots} slots on ${shards.labels.length} shards (${policy.name} policy)${d.unplaced ? `; ${d.unplaced} keys without a slot` : ''}`);
+    const width = Math.max(...shards.labels.map((l) => l.length));
+    const max = Math.max(1, ...d.perShard);
+    shards.labels.forEach((label, i) => {
+      const n = d.perShard[i];
+      out.line(`  ${label.padEnd(width)}  ${String(n).padStart(9)}  ${'█'.repeat(Math.round((n / max) * 40))}`);
+    });
+    out.line(`skew: busiest shard ${d.maxShardOverMean.toFixed(2)}× the mean; busiest slot ${d.busiestSlot.slot} holds ${(d.busiestSlot.share * 100).toFixed(1)}% of keys`);
+    if (d.emptyShards.length) out.line(`empty shards: ${d.emptyShards.map((i) => shards.labels[i]).join(', ')}`);
+    if (d.unassigned) out.line(`${d.unassigned} keys fall in slots no shard owns`);
+    out.line('hot tags:');
+    for (const t of d.hotTags.slice(0, 10)) out.line(`  ${String(t.keys).padStart(9)}  ${(t.share * 100).toFixed(1).padStart(5)}%  slot ${String(t.slot).padStart(5)}  ${t.tag}`);
+  }
+  await out.end();
+  policy.dispose();
+  return 0;
+}
+
+function fail(message: string): number {
+  process.stderr.write(`hashslot: ${message}\n`);
+  return 2;
+}
