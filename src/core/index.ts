@@ -19,3 +19,6 @@ export { tokenizeCommands, commandName, type CommandLine, type CommandLines } fr
 export { analyzeCommands, type CommandAnalysis, type CommandReport } from './commands/analyze.ts';
 export { commandKeys, type CommandKeys } from './commands/keys.ts';
 export { TARGETS, TARGET_LABELS, verdictFor, type Target, type TargetVerdict, type Verdict } from './commands/verdict.ts';
+export { evenLayout, redisCliCreateLayout, parseTopology, formatRanges, type Topology, type TopologyResult, type Shard } from './topology/index.ts';
+export { distribution, type Distribution, type ShardMap, type HotTag, type SlotGroup } from './distribution/distribution.ts';
+export { migrationDiff, verdictChanges, type MigrationDiff, type MovedKey, type VerdictChange } from './distribution/migration.ts';

@@ -98,6 +98,7 @@ export function addReplica(draft: ShardDraft, node: NodeInfo): void {
  * Turns drafts into a Topology: shards ordered by lowest slot (slot-less shards last, by label), ids
  * from master addresses (made unique), slot map filled first-come in that order, with diagnostics for
  * failed nodes, double assignment and unassigned slots. `anchor` is the line that global findings point at.
+ * More than 16384 shards (only junk can have that many) → null with an error.
  */
 export function buildTopology(
   drafts: ShardDraft[],
@@ -105,19 +106,25 @@ export function buildTopology(
   source: Topology['source'],
   sink: Sink,
   anchor: { line: number; endColumn: number },
-): Topology {
+): Topology | null {
+  if (drafts.length > SLOTS) {
+    sink.add('error', 'too-many-shards', `${drafts.length} masters: a cluster cannot have more masters than its ${SLOTS} slots`, anchor.line, 1, anchor.endColumn);
+    return null;
+  }
   const named = drafts.map((d) => {
     const lowest = d.ranges.reduce((min, r) => Math.min(min, r.start), Infinity);
     const base = d.master ? addressOf(d.master) ?? d.master.id ?? d.key : d.key;
     const label = HEX_ID.test(base) ? `${d.master ? 'node' : 'replicas of'} ${base.slice(0, 8)}` : base;
     return { d, lowest, base, label };
   });
-  named.sort((a, b) => a.lowest - b.lowest || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  named.sort((a, b) => a.lowest - b.lowest || cmp(a.label, b.label));
   const seen = new Map<string, number>();
   const shards: Shard[] = named.map(({ d, base, label }) => {
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
-    const nodes = [...(d.master ? [shardNode(d.master)] : []), ...d.replicas.map(shardNode)];
+    // Replicas sorted by address (then id): the order of CLUSTER NODES lines differs from node to node.
+    const replicas = d.replicas.map(shardNode).sort((x, y) => cmp(x.addr ?? '', y.addr ?? '') || cmp(x.id ?? '', y.id ?? ''));
+    const nodes = [...(d.master ? [shardNode(d.master)] : []), ...replicas];
     return { id: n === 1 ? base : `${base}#${n}`, label: n === 1 ? label : `${label} #${n}`, nodes };
   });
 
@@ -142,34 +149,49 @@ export function buildTopology(
     }
   });
 
-  // Slots.
+  // Slots: each shard's ranges merged first (so repeated ranges cost nothing), then claimed in shard
+  // order; a slot already claimed by an earlier shard is a clash, recorded as runs per pair of shards.
   const slotShard = new Int16Array(SLOTS).fill(-1);
-  const clashes = new Map<string, { a: number; b: number; slots: Set<number>; line: number; column?: number; endColumn?: number }>();
+  const clashes = new Map<number, { a: number; b: number; runs: [number, number][]; at: SlotRange }>();
   named.forEach(({ d }, i) => {
-    for (const r of d.ranges) {
+    for (const r of mergeRanges(d.ranges)) {
+      let runOwner = -1;
+      let runStart = 0;
+      const flush = (end: number) => {
+        if (runOwner < 0) return;
+        const key = runOwner * SLOTS * 2 + i;
+        let c = clashes.get(key);
+        if (!c) clashes.set(key, (c = { a: runOwner, b: i, runs: [], at: r }));
+        c.runs.push([runStart, end]);
+        runOwner = -1;
+      };
       for (let s = r.start; s <= r.end; s++) {
         const owner = slotShard[s];
-        if (owner === -1) slotShard[s] = i;
-        else if (owner !== i) {
-          const key = `${owner}/${i}`;
-          let c = clashes.get(key);
-          if (!c) clashes.set(key, (c = { a: owner, b: i, slots: new Set(), line: r.line, column: r.column, endColumn: r.endColumn }));
-          c.slots.add(s);
+        if (owner === -1) {
+          slotShard[s] = i;
+          if (runOwner >= 0) flush(s - 1);
+        } else if (owner !== runOwner) {
+          flush(s - 1);
+          if (owner !== i) {
+            runOwner = owner;
+            runStart = s;
+          }
         }
       }
+      flush(r.end);
     }
   });
   for (const c of clashes.values()) {
-    const runs = slotRuns((s) => c.slots.has(s));
+    const runs = mergeRanges(c.runs.map(([start, end]) => ({ start, end, line: 0 }))).map((r) => [r.start, r.end] as [number, number]);
     const n = runsSize(runs);
     sink.add(
       'error',
       'double-assignment',
       `${n === 1 ? 'slot' : 'slots'} ${formatRuns(runs)} ${n === 1 ? 'is' : 'are'} assigned to both ${shards[c.a].label} and ${shards[c.b].label}` +
         ` (${shards[c.a].label} is used)`,
-      c.line,
-      c.column ?? 1,
-      c.endColumn,
+      c.at.line,
+      c.at.column ?? 1,
+      c.at.endColumn,
     );
   }
   const unassigned = slotRuns((s) => slotShard[s] === -1);
@@ -186,4 +208,21 @@ export function buildTopology(
     );
   }
   return { shards, slotShard, migrating: [...migrating].sort((a, b) => a.slot - b.slot), source };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sorted union of ranges (overlapping or adjacent ones joined); each keeps the position of its first range. */
+export function mergeRanges(ranges: readonly SlotRange[]): SlotRange[] {
+  const sorted = [...ranges].sort((x, y) => x.start - y.start || x.end - y.end);
+  const out: SlotRange[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.start <= last.end + 1) {
+      if (r.end > last.end) out[out.length - 1] = { ...last, end: r.end };
+    } else out.push({ ...r });
+  }
+  return out;
 }

@@ -2,5 +2,5 @@
 export { SLOTS, TOPOLOGY_CODES, type Shard, type ShardNode, type Topology, type TopologyCode, type TopologyResult } from './types.ts';
 export { evenLayout, evenRanges, redisCliCreateLayout, redisCliCreateRanges } from './layout.ts';
 export { parseTopology } from './parse.ts';
-export { formatRanges } from './ranges.ts';
+export { formatRanges, shardRuns } from './ranges.ts';
 export { parseRedisCliReply, type ParsedReply, type ReplyError, type ReplyValue } from './reply.ts';

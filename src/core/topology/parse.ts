@@ -308,8 +308,9 @@ function interpretTree(value: ReplyValue | unknown, lineOf: LineOf, baseLine: nu
     return null;
   }
   const where = (v: unknown) => (Array.isArray(v) ? lineOf(v as ReplyValue[]) : baseLine);
-  if (isSlotsEntry(value[0])) return interpretSlots(value, where, sink, anchor);
-  if (isShardsEntry(value[0])) return interpretShards(value, where, sink, anchor);
+  // Decided by any entry, so that one malformed entry is reported as such rather than as garbage.
+  if (value.some(isSlotsEntry)) return interpretSlots(value, where, sink, anchor);
+  if (value.some(isShardsEntry)) return interpretShards(value, where, sink, anchor);
   sink.add('error', 'unrecognized-topology', 'this reply is neither CLUSTER SLOTS (start, end, nodes…) nor CLUSTER SHARDS (slots, nodes)', where(value[0]));
   return null;
 }
@@ -585,21 +586,90 @@ function parseJson(body: string, sink: Sink, anchor: { line: number; endColumn: 
     value = JSON.parse(body);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    let line = anchor.line;
-    let column = 1;
-    const lc = /line (\d+) column (\d+)/.exec(message);
-    const pos = /position (\d+)/.exec(message);
-    if (lc) {
-      line = Number(lc[1]);
-      column = Number(lc[2]);
-    } else if (pos) {
-      const before = body.slice(0, Number(pos[1]));
-      const nl = before.lastIndexOf('\n');
-      line = 1 + (before.match(/\n/g)?.length ?? 0);
-      column = before.length - nl;
-    }
-    sink.add('error', 'bad-json', `invalid JSON: ${message.replace(/\s*\(line \d+ column \d+\)$/, '')}`, line, column);
+    const offset = jsonErrorOffset(body);
+    const before = body.slice(0, offset);
+    const line = 1 + (before.match(/\n/g)?.length ?? 0);
+    const column = before.length - before.lastIndexOf('\n');
+    const found = offset >= body.length ? 'the text ends too early' : `unexpected ${JSON.stringify(body[offset])}`;
+    sink.add('error', 'bad-json', `invalid JSON: ${found} (${message.split('\n')[0].slice(0, 80)})`, line, column);
     return null;
   }
   return interpretTree(value, () => anchor.line, anchor.line, sink, anchor);
+}
+
+/**
+ * Offset of the first syntax error in text that JSON.parse rejected (Node 20 does not always say
+ * where). Iterative, so deep nesting cannot overflow the stack.
+ */
+export function jsonErrorOffset(s: string): number {
+  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const LITERAL = /true|false|null/y;
+  const stack: string[] = [];
+  type Want = 'value' | 'value-or-close' | 'key' | 'key-or-close' | 'colon' | 'comma-or-close' | 'end';
+  let want: Want = 'value';
+  let i = 0;
+  const after = (): Want => (stack.length ? 'comma-or-close' : 'end');
+  /** Index after the string starting at i, or -1 with i left at the error. */
+  const string = (): number => {
+    let j = i + 1;
+    while (j < s.length) {
+      const c = s.charCodeAt(j);
+      if (c === 0x22) return j + 1;
+      if (c < 0x20) return (i = j), -1;
+      if (c === 0x5c) {
+        const e = s[j + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(s.slice(j + 2, j + 6))) return (i = j), -1;
+          j += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) j += 2;
+        else return (i = j), -1;
+      } else j++;
+    }
+    return (i = s.length), -1;
+  };
+  while (true) {
+    while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++;
+    if (i >= s.length) return want === 'end' ? s.length : i;
+    const c = s[i];
+    switch (want) {
+      case 'end':
+        return i;
+      case 'colon':
+        if (c !== ':') return i;
+        i++;
+        want = 'value';
+        continue;
+      case 'comma-or-close': {
+        const top = stack[stack.length - 1];
+        if (c === ',') { i++; want = top === '[' ? 'value' : 'key'; continue; }
+        if (c === (top === '[' ? ']' : '}')) { stack.pop(); i++; want = after(); continue; }
+        return i;
+      }
+      case 'key':
+      case 'key-or-close': {
+        if (want === 'key-or-close' && c === '}') { stack.pop(); i++; want = after(); continue; }
+        if (c !== '"') return i;
+        const end = string();
+        if (end < 0) return i;
+        i = end;
+        want = 'colon';
+        continue;
+      }
+      default: {
+        if (want === 'value-or-close' && c === ']') { stack.pop(); i++; want = after(); continue; }
+        if (c === '[' || c === '{') { stack.push(c); i++; want = c === '[' ? 'value-or-close' : 'key-or-close'; continue; }
+        if (c === '"') {
+          const end = string();
+          if (end < 0) return i;
+          i = end;
+        } else {
+          NUMBER.lastIndex = LITERAL.lastIndex = i;
+          const m = NUMBER.exec(s) ?? LITERAL.exec(s);
+          if (!m) return i;
+          i += m[0].length;
+        }
+        want = after();
+      }
+    }
+  }
 }

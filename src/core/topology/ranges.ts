@@ -43,3 +43,17 @@ export function runsSize(runs: readonly [number, number][]): number {
   for (const [a, b] of runs) n += b - a + 1;
   return n;
 }
+
+/** The slot runs `[start, end]` each shard of a topology owns, by shard index. */
+export function shardRuns(topology: { shards: readonly unknown[]; slotShard: Int16Array }): [number, number][][] {
+  const out: [number, number][][] = topology.shards.map(() => []);
+  const map = topology.slotShard;
+  for (let s = 0; s < map.length; s++) {
+    const owner = map[s];
+    if (owner < 0 || owner >= out.length) continue;
+    const start = s;
+    while (s + 1 < map.length && map[s + 1] === owner) s++;
+    out[owner].push([start, s]);
+  }
+  return out;
+}

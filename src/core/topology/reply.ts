@@ -137,6 +137,18 @@ const SCALAR_PARENS = /^\((integer|double|big number|nil|true|false|error|empty[
  * problem becomes an error diagnostic and the value is undefined.
  */
 export function parseRedisCliReply(text: string): ParsedReply {
+  const byColumns = parseReply(text, false);
+  if (byColumns.value !== undefined || !byColumns.diagnostics.length) return byColumns;
+  // The paste may have lost its indentation (some chat tools and editors strip it): retry by numbers.
+  const byNumbers = parseReply(text, true);
+  return byNumbers.value !== undefined ? byNumbers : byColumns;
+}
+
+/**
+ * `byNumbers` false: an item continues the open list whose item numbers share its column (as redis-cli
+ * indents), falling back to numbers. true: it continues the deepest open list whose next number it has.
+ */
+function parseReply(text: string, byNumbers: boolean): ParsedReply {
   const lines = new WeakMap<ReplyValue[], number>();
   const diagnostics: Diagnostic[] = [];
   const fail = (line: number, col: number, end: number, message: string): ParsedReply => {
@@ -162,7 +174,7 @@ export function parseRedisCliReply(text: string): ParsedReply {
         const idx = Number(m[1]);
         const sep = m[2];
         const sepCol = m.index + m[0].length - (m[0].endsWith(' ') ? 2 : 1);
-        const markerStart = src.length - src.slice(m.index).trimStart().length;
+        const markerStart = m.index + m[0].length - m[0].trimStart().length;
         if (first && pendingValue) {
           if (idx !== 1) return fail(line, markerStart, sepCol + 1, `the value of the map entry on line ${pendingValue} should start at item 1, not ${idx}`);
           const frame: Frame = { items: [], sepCol, map: sep === '#' };
@@ -181,13 +193,16 @@ export function parseRedisCliReply(text: string): ParsedReply {
             lines.set(frame.items, line);
           } else {
             let at = -1;
-            for (let k = stack.length - 1; k >= 0; k--) if (stack[k].sepCol === sepCol) { at = k; break; }
+            if (!byNumbers) for (let k = stack.length - 1; k >= 0; k--) if (stack[k].sepCol === sepCol) { at = k; break; }
             if (at < 0 || expected(stack[at]) !== idx) {
               at = -1;
               for (let k = stack.length - 1; k >= 0; k--) if (expected(stack[k]) === idx) { at = k; break; }
             }
+            if (at < 0 && idx === 1 && sepCol === stack[0].sepCol) {
+              return fail(line, markerStart, sepCol + 1, `a second reply starts here (the reply that began on line ${rootLine} is not finished)`);
+            }
             if (at < 0) {
-              const want = stack.map((f) => expected(f)).join(' or ');
+              const want = [...new Set(stack.map((f) => expected(f)))].join(' or ');
               return fail(line, markerStart, sepCol + 1, `item ${idx}${sep} does not continue any open list here (expected item ${want})`);
             }
             stack.length = at + 1;

@@ -55,6 +55,7 @@ export const TOPOLOGY_CODES = [
   'node-failed', // a node flagged fail / fail? / health failed
   'unassigned-slots', // warning: slots no shard owns
   'double-assignment', // error: a slot owned by two shards
+  'too-many-shards', // more masters than slots: not a real cluster
   'too-many-problems', // further problems suppressed
 ] as const;
 export type TopologyCode = (typeof TOPOLOGY_CODES)[number];
