@@ -1,20 +1,83 @@
-/** The built-in example: an e-commerce keyspace where the Redis and Standard policies disagree in places. */
-export const EXAMPLE_KEYS = `user:1000:profile
+import type { Inputs, Settings } from '../worker/protocol.ts';
+
+/**
+ * The built-in example: an e-commerce keyspace (users, carts, sessions, a job queue, products) where
+ * Redis and Standard disagree in places, a custom rule set, and the commands its backend sends.
+ */
+export const EXAMPLE: Inputs = {
+  keys: `user:1000:profile
 user:1000:cart
-{user:1000}:profile
-{user:1000}:cart
-session:9f8e7d6c5b4a
+{user:1000}:session
+{user:1000}:orders
+user:1001:cart
+user:1001:settings
+session:9f8e7d6c5b4a39281706f5e4d3c2b1a0
 cart:{user:1000}:items
 bull:{emails}:wait
 bull:{emails}:active
+bull:{emails}:completed
 bull:{emails}:42
+bull:{payments}:wait
+bull:{payments}:7
+product:{sku:A-113}:stock
+product:{sku:A-113}:price
+product:{sku:B-7}:stock
 order:{2024}{eu}:7781
+order:{2024}{us}:7782
 inventory:sku:{}:A-113
-product:{sku:{A-113}}
+inventory:sku:{}:B-7
+cache:{}{home}
+rate-limit:{ip:10.0.0.7}:minute
 "metrics:\\xff\\x00raw"
-rate-limit:{ip:10.0.0.7}:minute`;
-
-export const EXAMPLE_RULES = `(?<tag>user:\\d+):.*
+feature-flags`,
+  rules: `(?<tag>user:\\d+):.*
 bull:\\{(?<tag>[^}]+)\\}:.*
 .*\\{(?<tag>.*)\\}.*
-(?<tag>.*)`;
+(?<tag>.*)`,
+  rulesB: `(?<tag>user:\\d+)(?::.*)?
+.*\\{(?<tag>[^{}]+)\\}.*
+(?<tag>[^:]+):.*`,
+  commands: `# Commands the backend sends (paste redis-cli or MONITOR output too)
+MGET user:1000:profile user:1000:cart
+MGET {user:1000}:session {user:1000}:orders
+MSET user:1001:cart "[]" user:1001:settings "{}"
+EVAL "return redis.call('INCR', KEYS[1])" 1 rate-limit:{ip:10.0.0.7}:minute
+SUNIONSTORE product:{sku:A-113}:related product:{sku:A-113}:stock product:{sku:B-7}:stock
+DEL inventory:sku:{}:A-113 inventory:sku:{}:B-7
+MULTI
+LMOVE bull:{emails}:wait bull:{emails}:active LEFT RIGHT
+INCR bull:{emails}:42
+EXEC`,
+  topology: `07c37dfeb235213a872192d90877d0cd55635b91 127.0.0.1:30004@31004 slave e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca 0 1426238317239 4 connected
+67ed2db8d677e59ec4a4cefb06858cf2a1a89fa1 127.0.0.1:30002@31002 master - 0 1426238316232 2 connected 5461-10922
+292f8b365bb7edb5e285caf0b7e6ddc7265d2f4f 127.0.0.1:30003@31003 master - 0 1426238318243 3 connected 10923-16383
+e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca 127.0.0.1:30001@31001 myself,master - 0 0 1 connected 0-5460`,
+};
+
+export const DEFAULT_SETTINGS: Settings = {
+  policy: 'redis',
+  compare: 'standard',
+  target: 'oss-cluster',
+  implicitShardKey: false,
+  layout: { kind: 'even', count: 3 },
+};
+
+/** More examples for the menu: small, each teaching one thing. */
+export const EXAMPLES: { name: string; inputs: Partial<Inputs>; settings?: Partial<Settings> }[] = [
+  { name: 'E-commerce (default)', inputs: EXAMPLE },
+  {
+    name: 'Where Redis and Standard disagree',
+    inputs: {
+      keys: 'foo{}{bar}\nfoo{{bar}}zap\n{foo}bar}\na{b}c{d}e\n{}foo\n{}bar\nab\\ncd',
+      commands: 'MGET {}foo {}bar\nMGET a{b}c{d}e x{d}',
+    },
+    settings: { policy: 'redis', compare: 'standard' },
+  },
+  {
+    name: 'Job queues on one node (hot tags)',
+    inputs: {
+      keys: Array.from({ length: 40 }, (_, i) => `bull:{emails}:${1000 + i}`).concat(['bull:{sms}:1', 'bull:{sms}:2', 'user:1:x', 'user:2:y']).join('\n'),
+      commands: 'LMOVE bull:{emails}:wait bull:{emails}:active LEFT RIGHT',
+    },
+  },
+];

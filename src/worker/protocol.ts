@@ -1,41 +1,110 @@
-import type { Diagnostic, PolicyName } from '../core/index.ts';
+import type { Diagnostic, HotTag, MigrationDiff, PolicyName, SlotGroup, Target, TargetVerdict, VerdictChange } from '../core/index.ts';
 
-/** Requests from the page to the analysis worker. Every request has an id; the newest one wins. */
-export type WorkerRequest = {
-  id: number;
-  type: 'analyze';
+/** The four inputs a user types or pastes. */
+export interface Inputs {
   keys: string;
   rules: string;
-  implicitShardKey: boolean;
-  /** Rows to send back for display; the rest are counted only. */
-  maxRows: number;
-};
-
-/** One key under each policy that could run. */
-export interface PolicyCell {
-  slot: number;
-  /** Tag as displayed (redis-cli style), or the key error code when slot < 0. */
-  tag: string;
-  rule: number;
+  /** Second rule set, for Custom → Custom comparisons. */
+  rulesB: string;
+  commands: string;
+  topology: string;
 }
 
+/** Where slots live: an even split, the redis-cli create split, or a pasted topology. */
+export type LayoutChoice = { kind: 'even' | 'masters'; count: number } | { kind: 'paste' };
+
+export interface Settings {
+  policy: PolicyName;
+  /** Second policy: turns the migration view on. */
+  compare: PolicyName | null;
+  target: Target;
+  implicitShardKey: boolean;
+  layout: LayoutChoice;
+}
+
+export type WorkerRequest =
+  | { id: number; type: 'analyze'; inputs: Inputs; settings: Settings }
+  /** Rows of the keys table, from the latest analysis. */
+  | { id: number; type: 'rows'; offset: number; limit: number; filter: string; sort: KeySort }
+  /** Step-by-step explanation of one key (index into the key list). */
+  | { id: number; type: 'explain'; index: number };
+
+export type KeySort = 'line' | 'slot' | 'tag';
+
 export interface KeyRow {
+  index: number;
   line: number;
   key: string;
-  cells: Partial<Record<PolicyName, PolicyCell>>;
+  /** Hashed part under the main policy, or the key error code. */
+  tag: string;
+  slot: number;
+  shard: string;
+  rule: number;
+  /** Under the compared policy, when there is one. */
+  to?: { tag: string; slot: number; shard: string };
+}
+
+export interface CommandRow {
+  line: number;
+  kind: 'command' | 'comment';
+  command: string;
+  keys: string[];
+  slots: number[];
+  verdict: TargetVerdict;
+  /** Verdict on every target, for the per-target columns. */
+  all: Record<Target, TargetVerdict['verdict']>;
+  suggestion?: string[];
+  transaction?: { from: number; to: number };
+}
+
+export interface Problems {
+  keys: Diagnostic[];
+  rules: Diagnostic[];
+  rulesB: Diagnostic[];
+  commands: Diagnostic[];
+  topology: Diagnostic[];
+}
+
+export interface AnalysisResult {
+  keyCount: number;
+  unplaced: number;
+  usedSlots: number;
+  shards: { label: string; keys: number; ranges: string }[];
+  /** Keys per slot (16384), transferred. */
+  perSlot: Uint32Array;
+  /** Slot → shard index, transferred. */
+  slotShard: Int16Array;
+  maxShardOverMean: number;
+  busiestSlot: { slot: number; keys: number; share: number };
+  hotTags: HotTag[];
+  groups: SlotGroup[];
+  commands: CommandRow[];
+  migration: (Omit<MigrationDiff, 'moved'> & { commands: VerdictChange[] }) | null;
+  problems: Problems;
+  /** Hashed part of the first keys, as editor ranges on their lines (raw lines only). */
+  highlights: { line: number; start: number; end: number }[];
+  /** Policies that could run (Custom needs error-free rules). */
+  policyReady: Record<PolicyName, boolean>;
+  millis: number;
+}
+
+export interface ExplainStep {
+  title: string;
+  detail: string;
+}
+
+export interface Explanation {
+  key: string;
+  /** The key's bytes as hex pairs and display chars, with the hashed range marked. */
+  bytes: { hex: string; char: string; hashed: boolean }[];
+  steps: ExplainStep[];
+  crc: number;
+  slot: number;
 }
 
 export type WorkerResponse =
-  | {
-      id: number;
-      type: 'result';
-      keyCount: number;
-      rows: KeyRow[];
-      policies: PolicyName[];
-      keyDiagnostics: Diagnostic[];
-      ruleDiagnostics: Diagnostic[];
-      /** Keys whose slot differs between the Redis and Standard policies. */
-      redisVsStandard: number;
-      millis: number;
-    }
+  | { id: number; type: 'status'; message: string }
+  | { id: number; type: 'result'; result: AnalysisResult }
+  | { id: number; type: 'rows'; rows: KeyRow[]; total: number; offset: number }
+  | { id: number; type: 'explain'; explanation: Explanation | null }
   | { id: number; type: 'error'; message: string };

@@ -17,6 +17,8 @@ export interface KeyList {
   offsets: Uint32Array;
   lines: Uint32Array;
   invalid: Uint8Array;
+  /** 1 when the line was a quoted string (its bytes are not the line's text). */
+  quoted: Uint8Array;
   diagnostics: Diagnostic[];
 }
 
@@ -34,6 +36,7 @@ export function parseKeyList(input: Uint8Array): KeyList {
   const offsets = new Uint32Array(lineCount + 1);
   const lines = new Uint32Array(lineCount);
   const invalid = new Uint8Array(lineCount);
+  const quoted = new Uint8Array(lineCount);
   const diagnostics: Diagnostic[] = [];
   let count = 0;
   let used = 0;
@@ -48,6 +51,7 @@ export function parseKeyList(input: Uint8Array): KeyList {
     if (end > start) {
       lines[count] = line;
       if (input[start] === QUOTE) {
+        quoted[count] = 1;
         const q = unquote(input, start, end);
         let error: { code: string; at: number; endAt: number; message: string } | null = q.ok ? null : q;
         if (q.ok) {
@@ -88,6 +92,7 @@ export function parseKeyList(input: Uint8Array): KeyList {
     offsets: offsets.subarray(0, count + 1),
     lines: lines.subarray(0, count),
     invalid: invalid.subarray(0, count),
+    quoted: quoted.subarray(0, count),
     diagnostics,
   };
 }

@@ -1,0 +1,24 @@
+import type { Diagnostic } from '../core/diagnostics.ts';
+import type { AnalysisResult, Inputs, Settings } from '../worker/protocol.ts';
+import { DEFAULT_SETTINGS, EXAMPLE } from './example.ts';
+
+export type Panel = 'keys' | 'groups' | 'slotmap' | 'shards' | 'commands' | 'migration' | 'explain';
+export type InputTab = 'keys' | 'rules' | 'commands' | 'topology';
+
+/** What the page shows: inputs and settings the user controls, results the worker sends back. */
+export class PlaygroundState {
+  inputs = $state<Inputs>({ ...EXAMPLE });
+  settings = $state<Settings>(structuredClone(DEFAULT_SETTINGS));
+  result = $state<AnalysisResult | null>(null);
+  busy = $state(false);
+  error = $state<string | null>(null);
+  panel = $state<Panel>('keys');
+  inputTab = $state<InputTab>('keys');
+  /** Index into the key list of the key Explain shows. */
+  explainIndex = $state<number | null>(null);
+
+  problemCount = $derived(
+    this.result ? Object.values(this.result.problems).reduce((n: number, list: Diagnostic[]) => n + list.filter((d) => d.severity !== 'info').length, 0) : 0,
+  );
+  crossslotCount = $derived(this.result ? this.result.commands.filter((c) => c.verdict.verdict === 'crossslot').length : 0);
+}
