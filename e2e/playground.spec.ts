@@ -1,0 +1,108 @@
+import AxeBuilder from '@axe-core/playwright';
+import { execFileSync } from 'node:child_process';
+import { expect, openTab, setInput, settled, test } from './helpers.ts';
+
+const BIN = new URL('../bin/hashslot.js', import.meta.url).pathname;
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('./');
+  await settled(page);
+});
+
+test('opens on the built-in example with every panel working', async ({ page }, info) => {
+  const row = page.getByTestId('keys-table').getByRole('row').filter({ hasText: 'bull:{emails}:wait' });
+  await expect(row).toContainText('3728');
+  await info.attach('keys', { body: await page.screenshot(), contentType: 'image/png' });
+  for (const panel of ['groups', 'slotmap', 'shards', 'commands', 'migration', 'explain']) {
+    await page.getByTestId(`panel-${panel}`).click();
+    await expect(page.getByRole('tabpanel').last()).not.toBeEmpty();
+    await info.attach(panel, { body: await page.screenshot(), contentType: 'image/png' });
+  }
+  await page.getByTestId('panel-groups').click();
+  await expect(page.getByTestId('hot-tags')).toContainText('emails');
+  await page.getByTestId('panel-shards').click();
+  await expect(page.getByTestId('shards')).toContainText('Shard 3');
+});
+
+test('typed keys get the same slots as the CLI, under each policy', async ({ page }) => {
+  const keys = ['foo{}{bar}', '{}foo', 'a{b}c{d}e', 'user:1000:profile', '"\\xff{k}\\x00"', 'clé{é}'];
+  await setInput(page, 'keys-editor', keys.join('\n'));
+  for (const policy of ['redis', 'standard'] as const) {
+    await page.getByTestId('policy').selectOption(policy);
+    await page.getByTestId('compare').selectOption({ label: '— nothing —' });
+    const cli = execFileSync('node', [BIN, 'slots', '--policy', policy, '--json'], { input: keys.join('\n') })
+      .toString().trim().split('\n').map((l) => JSON.parse(l).slot);
+    const rows = page.getByTestId('keys-table').getByRole('row');
+    await expect(rows).toHaveCount(keys.length);
+    for (let i = 0; i < keys.length; i++) await expect(rows.nth(i)).toContainText(String(cli[i]));
+  }
+});
+
+test('an invalid rule shows a marker in place and a Problems entry', async ({ page }) => {
+  await openTab(page, 'rules');
+  await setInput(page, 'rules-editor', '(?<tag>user:\\d+):.*\n(?=x)(?<tag>b)');
+  await expect(page.getByTestId('problems')).toContainText('Rules 2:1');
+  await expect(page.getByTestId('problems')).toContainText('unsupported-lookahead');
+  await expect(page.getByTestId('rules-editor').locator('.squiggly-error')).toHaveCount(1);
+  await expect(page.getByTestId('rules-editor')).toBeVisible();
+});
+
+test('a CROSSSLOT command is flagged with its fix, per deployment', async ({ page }) => {
+  await openTab(page, 'commands');
+  await setInput(page, 'commands-editor', 'MSET user:1000:profile a user:1000:settings b\nMGET {u}:a {u}:b');
+  await page.getByTestId('panel-commands').click();
+  const table = page.getByTestId('commands');
+  await expect(table.getByRole('row')).toHaveCount(3);
+  await expect(table.getByRole('row').nth(1)).toContainText('crossslot');
+  await expect(table.getByTestId('fix')).toContainText('{user:1000}:profile  {user:1000}:settings');
+  await page.getByTestId('target').selectOption('enterprise-proxy');
+  await expect(table.getByRole('row').nth(1)).toContainText('split across them');
+});
+
+test('the compare view lists what moves and which commands change', async ({ page }) => {
+  await page.getByTestId('policy').selectOption('redis');
+  await page.getByTestId('compare').selectOption('standard');
+  await page.getByTestId('panel-migration').click();
+  await expect(page.getByTestId('migration')).toContainText('change slot');
+  await expect(page.getByTestId('changed-slot')).not.toHaveText('0');
+  await expect(page.getByTestId('verdict-changes')).toContainText('crossslot → ok');
+  await page.getByTestId('panel-keys').click();
+  await page.getByTestId('key-filter').fill('order:');
+  await expect(page.getByTestId('keys-table').getByRole('row')).toHaveCount(2);
+});
+
+test('Explain shows the hashed bytes, the CRC16 and the slot', async ({ page }) => {
+  await page.getByTestId('keys-table').getByRole('button', { name: 'bull:{emails}:wait' }).click();
+  const steps = page.getByTestId('explain');
+  await expect(steps).toContainText('first { at byte 5');
+  await expect(steps).toContainText('CRC16-XMODEM');
+  await expect(steps).toContainText('= 3728');
+});
+
+test('200k keys are analysed in the worker while the page stays responsive', async ({ page }) => {
+  const keys = Array.from({ length: 200_000 }, (_, i) => `user:${i}:cart`).join('\n');
+  await page.getByTestId('open-keys').setInputFiles({ name: 'keys.txt', mimeType: 'text/plain', buffer: Buffer.from(keys) });
+  // While the worker computes, the page still answers: switching tabs works at once.
+  await page.getByTestId('panel-shards').click();
+  await expect(page.getByTestId('shards')).toBeVisible();
+  await expect(page.getByTestId('status')).toContainText('200,000 keys in', { timeout: 60_000 });
+  await page.getByTestId('panel-keys').click();
+  await expect(page.getByTestId('key-count')).toHaveText('200,000 keys');
+  await page.getByTestId('keys-table').evaluate((el) => (el.scrollTop = 28 * 150_000));
+  await expect(page.getByTestId('keys-table')).toContainText('user:150000:cart');
+});
+
+test('accessibility: an axe scan finds no serious violations', async ({ page }) => {
+  const results = await new AxeBuilder({ page }).exclude('.monaco-editor').analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+});
+
+test('an unbalanced quote in the keys is a marker and a problem; the text stays as typed', async ({ page }) => {
+  await setInput(page, 'keys-editor', 'ok\n"broken');
+  await expect(page.getByTestId('problems')).toContainText('Keys 2:1');
+  await expect(page.getByTestId('problems')).toContainText('unbalanced-quote');
+  await expect(page.getByTestId('keys-editor').locator('.squiggly-error')).toHaveCount(1);
+  await expect(page.getByTestId('keys-editor').locator('.view-lines')).toContainText('"broken');
+  await expect(page.getByTestId('keys-table').getByRole('row')).toHaveCount(1);
+});
