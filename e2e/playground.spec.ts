@@ -106,3 +106,11 @@ test('an unbalanced quote in the keys is a marker and a problem; the text stays 
   await expect(page.getByTestId('keys-editor').locator('.view-lines')).toContainText('"broken');
   await expect(page.getByTestId('keys-table').getByRole('row')).toHaveCount(1);
 });
+
+test('the slot map shows a slot, its keys and shard on hover', async ({ page }) => {
+  await page.getByTestId('panel-slotmap').click();
+  const map = page.getByTestId('slot-map');
+  // Slot 3728 (bull:{emails}…) is column 3728 % 128 = 16, row 29; each cell is 4 px.
+  await map.hover({ position: { x: 16 * 4 + 2, y: 29 * 4 + 2 } });
+  await expect(page.getByTestId('slot-hover')).toContainText('Slot 3728: 4 keys, Shard 1');
+});
