@@ -56,3 +56,30 @@ describe('slots straight from a key file equal the key-by-key path', () => {
     for (const policy of ['redis', 'standard'] as const) expect(Array.from(wasm(file, policy).slots)).toEqual(reference(file, policy));
   });
 });
+
+describe('WebAssembly slotter on random files (line lengths around every path of the kernel)', () => {
+  // Lengths cross the 8-byte CRC classes, the 64-bit bitmap slice and the 4 KiB window.
+  const MAX_LENGTHS = [8, 20, 60, 70, 130, 300, 5000];
+  for (let seed = 1; seed <= Number(process.env.SLOTTER_SEEDS ?? 14); seed++) {
+    it(`seed ${seed}`, async () => {
+      const rand = rng(seed);
+      const maxLen = MAX_LENGTHS[seed % MAX_LENGTHS.length];
+      const alphabet = seed % 3 === 0 ? [0x61, 0x7b, 0x7d] : [0x61, 0x62, 0x7b, 0x7d, 0x3a, 0xff, 0x00, 0x61, 0x61, 0x61, 0x61, 0x61, 0x61];
+      const bytes: number[] = [];
+      for (let i = 0, n = 3000 + Math.floor(rand() * 3000); i < n; i++) {
+        const len = Math.floor(rand() ** 2 * maxLen);
+        const r = rand();
+        if (r < 0.01) bytes.push(0x22); // a quoted line, often malformed
+        for (let j = 0; j < len; j++) bytes.push(alphabet[Math.floor(rand() * alphabet.length)]);
+        if (r > 0.995) bytes.push(0x0d);
+        bytes.push(0x0a);
+      }
+      if (seed % 2) bytes.pop(); // no final LF
+      const file = Uint8Array.from(bytes);
+      const wasm = await loadWasmSlotter();
+      for (const policy of ['redis', 'standard'] as const) {
+        expect(Array.from(wasm(file, policy).slots)).toEqual(reference(file, policy));
+      }
+    });
+  }
+});

@@ -4,6 +4,8 @@ import { SCAN_WASM_BASE64 } from './scan-wasm.ts';
 
 interface ScanExports {
   memory: WebAssembly.Memory;
+  /** First byte the kernel leaves to the host (below: CRC tables and the kernel's scratch). */
+  heapBase: WebAssembly.Global;
   stop: WebAssembly.Global;
   slowEnd: WebAssembly.Global;
   scan(policy: number, pos: number, end: number, out: number): number;
@@ -11,11 +13,8 @@ interface ScanExports {
 
 /** Input bytes per call into WebAssembly; a longer single line goes through the pure path. */
 const CHUNK = 1 << 20;
-const TABLES_BYTES = 4096;
-const INPUT = TABLES_BYTES;
-const OUTPUT = INPUT + CHUNK + 64;
-/** At most one key per two bytes (a 1-byte key and its LF), two bytes per slot. */
-const MEMORY_BYTES = OUTPUT + CHUNK + 64;
+/** The kernel reads up to 80 bytes past the input (its SIMD scan runs 64 bytes ahead, 16 at a time). */
+const SLACK = 128;
 
 let instance: Promise<FileSlotter> | null = null;
 
@@ -38,6 +37,10 @@ function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
 async function create(): Promise<FileSlotter> {
   const { instance: inst } = await WebAssembly.instantiate(base64Bytes(SCAN_WASM_BASE64));
   const ex = inst.exports as unknown as ScanExports;
+  const INPUT = ex.heapBase.value as number;
+  const OUTPUT = INPUT + CHUNK + SLACK;
+  // At most one key per two bytes (a 1-byte key and its LF), two bytes per slot.
+  const MEMORY_BYTES = OUTPUT + CHUNK + SLACK;
   const pages = Math.ceil(MEMORY_BYTES / 65536) - ex.memory.buffer.byteLength / 65536;
   if (pages > 0) ex.memory.grow(pages);
   const heap = new Uint8Array(ex.memory.buffer);
