@@ -1,4 +1,4 @@
-import { expect, test as base, type Page } from '@playwright/test';
+import { expect, test as base, type Page, type TestInfo } from '@playwright/test';
 
 /** Every test fails if the page requests anything outside its own origin: keys never leave the browser. */
 export const test = base.extend<{ foreign: string[] }>({
@@ -35,4 +35,11 @@ export async function openTab(page: Page, tab: 'keys' | 'rules' | 'commands' | '
 /** Waits until the worker has answered for the current inputs. */
 export async function settled(page: Page): Promise<void> {
   await expect(page.getByTestId('status')).toContainText('keys in', { timeout: 30_000 });
+}
+
+/** Screenshots of the main views are kept as artefacts in test-results/screenshots/, and attached. */
+export async function keepScreenshot(page: Page, info: TestInfo, name: string, fullPage = false): Promise<void> {
+  const path = `test-results/screenshots/${name}.png`;
+  await page.screenshot({ path, fullPage });
+  await info.attach(name, { path, contentType: 'image/png' });
 }

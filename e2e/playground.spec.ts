@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { execFileSync } from 'node:child_process';
-import { expect, openTab, setInput, settled, test } from './helpers.ts';
+import { expect, keepScreenshot, openTab, setInput, settled, test } from './helpers.ts';
 
 const BIN = new URL('../bin/hashslot.js', import.meta.url).pathname;
 
@@ -12,11 +12,11 @@ test.beforeEach(async ({ page }) => {
 test('opens on the built-in example with every panel working', async ({ page }, info) => {
   const row = page.getByTestId('keys-table').getByRole('row').filter({ hasText: 'bull:{emails}:wait' });
   await expect(row).toContainText('3728');
-  await info.attach('keys', { body: await page.screenshot(), contentType: 'image/png' });
+  await keepScreenshot(page, info, 'keys');
   for (const panel of ['groups', 'slotmap', 'shards', 'commands', 'migration', 'explain']) {
     await page.getByTestId(`panel-${panel}`).click();
     await expect(page.getByRole('tabpanel').last()).not.toBeEmpty();
-    await info.attach(panel, { body: await page.screenshot(), contentType: 'image/png' });
+    await keepScreenshot(page, info, panel);
   }
   await page.getByTestId('panel-groups').click();
   await expect(page.getByTestId('hot-tags')).toContainText('emails');
@@ -113,4 +113,27 @@ test('the slot map shows a slot, its keys and shard on hover', async ({ page }) 
   // Slot 3728 (bull:{emails}…) is column 3728 % 128 = 16, row 29; each cell is 4 px.
   await map.hover({ position: { x: 16 * 4 + 2, y: 29 * 4 + 2 } });
   await expect(page.getByTestId('slot-hover')).toContainText('Slot 3728: 4 keys, Shard 1');
+});
+
+test('dark theme, meeting mode and a 360 px phone', async ({ page }, info) => {
+  await page.getByTestId('theme').selectOption('dark');
+  await page.getByTestId('meeting').check();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.locator('html')).toHaveAttribute('data-meeting', 'on');
+  await keepScreenshot(page, info, 'dark-meeting');
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.getByTestId('theme').selectOption('light');
+  await page.getByTestId('meeting').uncheck();
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await expect(page.getByTestId('keys-table').getByRole('row').first()).toBeVisible();
+  await keepScreenshot(page, info, 'phone', true);
+});
+
+test('every control has an accessible name', async ({ page }) => {
+  for (const name of ['Policy', 'Compare with', 'Target', 'Example', 'Theme']) await expect(page.getByLabel(name, { exact: true })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Keys' })).toBeAttached();
+  for (const [tab, name] of [['rules', 'Rules'], ['commands', 'Commands'], ['topology', 'Topology']] as const) {
+    await openTab(page, tab);
+    await expect(page.getByRole('textbox', { name, exact: true })).toBeAttached();
+  }
 });

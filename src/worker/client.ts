@@ -71,7 +71,11 @@ export class AnalysisClient {
     return this.ask({ type: 'explain', index }).then((r) => (r.type === 'explain' ? r.explanation : null));
   }
 
-  private ask(req: DistributiveOmit<Extract<WorkerRequest, { type: 'rows' | 'explain' }>, 'id'>): Promise<WorkerResponse> {
+  slotKeys(slot: number): Promise<string[]> {
+    return this.ask({ type: 'slot', slot }).then((r) => (r.type === 'slot' ? r.keys : []));
+  }
+
+  private ask(req: DistributiveOmit<Extract<WorkerRequest, { type: 'rows' | 'explain' | 'slot' }>, 'id'>): Promise<WorkerResponse> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.waiters.set(id, resolve);

@@ -27,7 +27,9 @@ export type WorkerRequest =
   /** Rows of the keys table, from the latest analysis. */
   | { id: number; type: 'rows'; offset: number; limit: number; filter: string; sort: KeySort }
   /** Step-by-step explanation of one key (index into the key list). */
-  | { id: number; type: 'explain'; index: number };
+  | { id: number; type: 'explain'; index: number }
+  /** A few keys of one slot, for the slot map's hover. */
+  | { id: number; type: 'slot'; slot: number };
 
 export type KeySort = 'line' | 'slot' | 'tag';
 
@@ -83,6 +85,8 @@ export interface AnalysisResult {
   problems: Problems;
   /** Hashed part of the first keys, as editor ranges on their lines (raw lines only). */
   highlights: { line: number; start: number; end: number }[];
+  /** The keys of each command, as editor ranges, for the Commands editor. */
+  commandKeyRanges: { line: number; start: number; end: number }[];
   /** Policies that could run (Custom needs error-free rules). */
   policyReady: Record<PolicyName, boolean>;
   millis: number;
@@ -107,4 +111,5 @@ export type WorkerResponse =
   | { id: number; type: 'result'; result: AnalysisResult }
   | { id: number; type: 'rows'; rows: KeyRow[]; total: number; offset: number }
   | { id: number; type: 'explain'; explanation: Explanation | null }
+  | { id: number; type: 'slot'; keys: string[] }
   | { id: number; type: 'error'; message: string };

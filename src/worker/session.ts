@@ -1,5 +1,5 @@
 import {
-  analyzeCommands, createCustomPolicy, crc16, display, distribution, evenLayout, formatRanges, KEY_ERROR_CODES,
+  analyzeCommands, commandKeys, createCustomPolicy, crc16, display, distribution, evenLayout, formatRanges, KEY_ERROR_CODES,
   migrationDiff, parseKeyList, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, slotTable,
   standardPolicy, STANDARD_RULES, TARGETS, tokenizeCommands, utf8, verdictChanges, type KeyList, type Policy,
   type PolicyName, type RegexEngine, type ShardMap, type SlotTable, type Target,
@@ -109,6 +109,11 @@ export class AnalysisSession {
       migration,
       problems,
       highlights: this.highlights(list, main),
+      commandKeyRanges: lines.lines.flatMap((cl) => {
+        if (cl.kind !== 'command' || cl.invalid) return [];
+        const found = commandKeys(cl.args);
+        return found.ok ? found.keys.map((k) => ({ line: cl.line, start: cl.spans[k][0], end: cl.spans[k][1] })) : [];
+      }),
       policyReady,
       millis: performance.now() - t0,
     };
@@ -195,6 +200,17 @@ export class AnalysisSession {
       rule: main.rules[i],
       to: compare ? cell(compare) : undefined,
     };
+  }
+
+  /** Up to `limit` keys in one slot (input order). */
+  slotKeys(slot: number, limit = 5): string[] {
+    const s = this.state;
+    if (!s) return [];
+    const keys: string[] = [];
+    for (let i = 0; i < s.list.count && keys.length < limit; i++) {
+      if (s.main.slots[i] === slot) keys.push(display(s.list.bytes, s.list.offsets[i], s.list.offsets[i + 1]));
+    }
+    return keys;
   }
 
   /** How one key got its slot, step by step: the teaching view. */
