@@ -55,6 +55,8 @@ test('a CROSSSLOT command is flagged with its fix, per deployment', async ({ pag
   await expect(table.getByRole('row')).toHaveCount(3);
   await expect(table.getByRole('row').nth(1)).toContainText('crossslot');
   await expect(table.getByTestId('fix')).toContainText('{user:1000}:profile  {user:1000}:settings');
+  await expect(page.getByTestId('commands-editor').locator('.squiggly-warning')).toHaveCount(1);
+  await expect(page.getByTestId('problems')).toContainText('Commands 1:1');
   await page.getByTestId('target').selectOption('enterprise-proxy');
   await expect(table.getByRole('row').nth(1)).toContainText('split across them');
 });
@@ -79,9 +81,14 @@ test('Explain shows the hashed bytes, the CRC16 and the slot', async ({ page }) 
   await expect(steps).toContainText('= 3728');
 });
 
-test('200k keys are analysed in the worker while the page stays responsive', async ({ page }) => {
+test('200k pasted keys are analysed in the worker while the page stays responsive', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await expect(page.getByTestId('keys-editor')).toHaveAttribute('data-ready', 'monaco', { timeout: 20_000 });
   const keys = Array.from({ length: 200_000 }, (_, i) => `user:${i}:cart`).join('\n');
-  await page.getByTestId('open-keys').setInputFiles({ name: 'keys.txt', mimeType: 'text/plain', buffer: Buffer.from(keys) });
+  await page.evaluate((text) => navigator.clipboard.writeText(text), keys);
+  await page.getByTestId('keys-editor').locator('.monaco-editor').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('ControlOrMeta+V');
   // While the worker computes, the page still answers: switching tabs works at once.
   await page.getByTestId('panel-shards').click();
   await expect(page.getByTestId('shards')).toBeVisible();
@@ -90,6 +97,12 @@ test('200k keys are analysed in the worker while the page stays responsive', asy
   await expect(page.getByTestId('key-count')).toHaveText('200,000 keys');
   await page.getByTestId('keys-table').evaluate((el) => (el.scrollTop = 28 * 150_000));
   await expect(page.getByTestId('keys-table')).toContainText('user:150000:cart');
+});
+
+test('a key file can be opened', async ({ page }) => {
+  await page.getByTestId('open-keys').setInputFiles({ name: 'keys.txt', mimeType: 'text/plain', buffer: Buffer.from('a{x}\r\nb{x}\r\n') });
+  await expect(page.getByTestId('status')).toContainText('2 keys in');
+  await expect(page.getByTestId('keys-table').getByRole('row')).toHaveCount(2);
 });
 
 test('accessibility: an axe scan finds no serious violations', async ({ page }) => {

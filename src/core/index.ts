@@ -13,7 +13,7 @@ export { display, quote, unquote } from './input/quote.ts';
 export { parseRules, MAX_RULES, MAX_RULE_BYTES, type RuleSet } from './rules/ruleset.ts';
 export type { CompiledRule, ParsedRule, RegexEngine } from './rules/engine.ts';
 export { createBytecodeEngine } from './rules/bytecode-engine.ts';
-export { type Diagnostic, type Severity } from './diagnostics.ts';
+export { diagnostic, type Diagnostic, type Severity } from './diagnostics.ts';
 export { utf8, latin1, fromLatin1, decodeUtf8Lenient, columnOf } from './bytes.ts';
 export { tokenizeCommands, commandName, type CommandLine, type CommandLines } from './commands/tokenize.ts';
 export { analyzeCommands, type CommandAnalysis, type CommandReport } from './commands/analyze.ts';

@@ -4,7 +4,7 @@ import {
   standardPolicy, STANDARD_RULES, TARGETS, tokenizeCommands, utf8, verdictChanges, type KeyList, type Policy,
   type PolicyName, type RegexEngine, type ShardMap, type SlotTable, type Target,
 } from '../core/index.ts';
-import { columnOf } from '../core/index.ts';
+import { columnOf, diagnostic } from '../core/index.ts';
 import type { AnalysisResult, CommandRow, Explanation, Inputs, KeyRow, KeySort, Problems, Settings } from './protocol.ts';
 
 /** Keys whose hashed part the editor highlights (the rest would cost more than it shows). */
@@ -62,6 +62,15 @@ export class AnalysisSession {
     problems.commands = lines.diagnostics.filter((x) => x.severity !== 'info');
     const analysis = analyzeCommands(lines.lines, policy);
     problems.commands.push(...analysis.diagnostics);
+    // A CROSSSLOT verdict on the chosen target is a marker on its line too, not only a table row.
+    const nameSpan = new Map(lines.lines.map((cl) => [cl.line, cl.spans[0] ?? [1, 2]]));
+    for (const r of analysis.reports) {
+      const v = r.verdicts[settings.target];
+      if (v.verdict !== 'crossslot') continue;
+      const fix = r.suggestion ? ` — fix: ${r.suggestion.join(' ')}` : '';
+      const [from, to] = nameSpan.get(r.line) ?? [1, 2];
+      problems.commands.push(diagnostic('warning', 'crossslot', `CROSSSLOT: ${v.reason}${fix}`, r.line, from, to));
+    }
     const commands: CommandRow[] = analysis.reports.map((r) => ({
       line: r.line,
       kind: r.kind,
