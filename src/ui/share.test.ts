@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, EXAMPLE } from './example.ts';
+import { decodeLink, encodeLink, fromPlain, readStateFile, stateFile, type SharedState } from './share.ts';
+
+const base: SharedState = { inputs: { ...EXAMPLE }, settings: structuredClone(DEFAULT_SETTINGS), panel: 'keys' };
+
+describe('share links', () => {
+  it('the example needs no fragment at all', async () => {
+    expect(await encodeLink(base)).toBe('');
+  });
+  it('state → link → state is the identity, for any text', async () => {
+    const state: SharedState = {
+      inputs: { ...EXAMPLE, keys: 'clé\n"\\xff"\nx'.repeat(50), rules: '(?<tag>a)' },
+      settings: { ...structuredClone(DEFAULT_SETTINGS), policy: 'custom', compare: null, target: 'active-active', layout: { kind: 'masters', count: 7 } },
+      panel: 'commands',
+    };
+    const link = await encodeLink(state);
+    expect(link.startsWith('#v1/')).toBe(true);
+    const back = await decodeLink(link);
+    expect(back).toEqual({ ok: true, state });
+  });
+  it('compresses: a repetitive keyspace makes a short link', async () => {
+    const keys = Array.from({ length: 2000 }, (_, i) => `user:${i}:cart`).join('\n');
+    expect((await encodeLink({ ...base, inputs: { ...base.inputs, keys } })).length).toBeLessThan(8000);
+  });
+  it('damaged, foreign, huge and hostile links are reasons, not exceptions', async () => {
+    for (const hash of ['#v1/!!!', '#v1/AAAA', '#v9/xyz', '#something', '#v1/' + 'A'.repeat(3_000_000)]) {
+      const r = await decodeLink(hash);
+      expect(r.ok).toBe(false);
+    }
+  });
+  it('ignores unknown fields, wrong types and prototype keys', () => {
+    const polluted = JSON.parse('{"__proto__": {"polluted": 1}, "i": {"keys": 5, "rules": "(?<tag>x)", "constructor": "x"}, "s": {"policy": "evil", "layout": {"kind": "even", "count": 99999}}, "p": "nope"}');
+    const s = fromPlain(polluted);
+    expect(s.inputs.keys).toBe(EXAMPLE.keys);
+    expect(s.inputs.rules).toBe('(?<tag>x)');
+    expect(s.settings).toEqual(DEFAULT_SETTINGS);
+    expect(s.panel).toBe('keys');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+  it('state files round-trip and refuse other JSON', () => {
+    const state: SharedState = { ...base, panel: 'migration' };
+    expect(readStateFile(stateFile(state))).toEqual({ ok: true, state });
+    expect(readStateFile('{"a":1}').ok).toBe(false);
+    expect(readStateFile('not json').ok).toBe(false);
+  });
+});
