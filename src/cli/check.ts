@@ -1,4 +1,5 @@
-import { analyzeCommands, TARGETS, tokenizeCommands, type Target } from '../core/index.ts';
+import { analyzeCommands, TARGETS, tokenizeCommands } from '../core/index.ts';
+import { parseTarget, unknownTarget } from './analysis.ts';
 import { Out, readInput } from './io.ts';
 import { makePolicy, POLICY_HELP, type PolicyOptions } from './policy.ts';
 
@@ -27,11 +28,11 @@ Exit status: 0 (findings are results), 2 for bad usage or a bad rules file.`;
 
 /** `hashslot check`: returns the exit code. */
 export async function runCheck(opts: CheckOptions): Promise<number> {
-  if (!(TARGETS as readonly string[]).includes(opts.target)) {
-    process.stderr.write(`hashslot check: unknown target "${opts.target}": use ${TARGETS.join(', ')}\n`);
+  const target = parseTarget(opts.target);
+  if (!target) {
+    process.stderr.write(`hashslot check: ${unknownTarget(opts.target)}\n`);
     return 2;
   }
-  const target = opts.target as Target;
   const policy = await makePolicy(opts);
   if ('error' in policy) {
     process.stderr.write(`hashslot: ${policy.error}\n`);

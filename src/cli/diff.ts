@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { analyzeCommands, display, parseKeyList, slotTable, tokenizeCommands, TARGETS, type Policy, type Target } from '../core/index.ts';
+import { analyzeCommands, display, FLUSH_WARNING, parseKeyList, slotTable, TARGETS, type Policy } from '../core/index.ts';
 import { migrationDiff, verdictChanges } from '../core/distribution/migration.ts';
+import { parseTarget, readCommands, unknownTarget } from './analysis.ts';
 import { Out, readInput } from './io.ts';
 import { makePolicy } from './policy.ts';
 import { makeShardMap, TOPOLOGY_HELP, type TopologyOptions } from './topology.ts';
@@ -18,9 +18,6 @@ export interface DiffOptions extends TopologyOptions {
   input?: string;
 }
 
-const FLUSH_NOTE =
-  'On Redis Cloud / Software, changing the hashing policy or the order of custom rules flushes the database: the data must be imported again, and "moved" means where keys land after that.';
-
 export const DIFF_USAGE = `Usage: hashslot diff --from POLICY --to POLICY [--from-rules F] [--to-rules F] [--shards N |
                     --masters N | --topology FILE] [--commands FILE] [--target T] [--json] [--input FILE]
 
@@ -35,11 +32,12 @@ ${TOPOLOGY_HELP}
   --json                 one JSON object per key ({"key", "from": {...}, "to": {...}, "moved"}), then
                          one {"summary": {...}}
 
-${FLUSH_NOTE}`;
+${FLUSH_WARNING}`;
 
 /** `hashslot diff`: returns the exit code. */
 export async function runDiff(opts: DiffOptions): Promise<number> {
-  if (!(TARGETS as readonly string[]).includes(opts.target)) return fail(`unknown target "${opts.target}"`);
+  const target = parseTarget(opts.target);
+  if (!target) return fail(unknownTarget(opts.target));
   const a = await makePolicy({ policy: opts.from, rules: opts.fromRules, implicitShardKey: opts.implicitShardKey, engine: opts.engine });
   if ('error' in a) return fail(`--from: ${a.error}`);
   const b = await makePolicy({ policy: opts.to, rules: opts.toRules, implicitShardKey: opts.implicitShardKey, engine: opts.engine });
@@ -48,14 +46,9 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
   if ('error' in shards) return fail(shards.error);
   let commands: ReturnType<typeof verdictChanges> = [];
   if (opts.commands !== undefined) {
-    let text: Buffer;
-    try {
-      text = await readFile(opts.commands);
-    } catch (e) {
-      return fail(`cannot read commands file ${opts.commands}: ${(e as Error).message}`);
-    }
-    const lines = tokenizeCommands(new Uint8Array(text)).lines;
-    commands = verdictChanges(analyzeCommands(lines, a).reports, analyzeCommands(lines, b).reports, opts.target as Target);
+    const parsed = await readCommands(opts.commands);
+    if ('error' in parsed) return fail(parsed.error);
+    commands = verdictChanges(analyzeCommands(parsed.lines, a).reports, analyzeCommands(parsed.lines, b).reports, target);
   }
   const list = parseKeyList(await readInput(opts.input));
   const ta = slotTable(list, a);
@@ -73,7 +66,7 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
       out.line(JSON.stringify({ key: display(list.bytes, list.offsets[i], list.offsets[i + 1]), from: side(a, ta, i), to: side(b, tb, i), moved: ta.slots[i] !== tb.slots[i] }));
     }
     const { moved: _moved, ...summary } = diff;
-    out.line(JSON.stringify({ summary: { from: opts.from, to: opts.to, ...summary, commands, note: FLUSH_NOTE } }));
+    out.line(JSON.stringify({ summary: { from: opts.from, to: opts.to, ...summary, commands, note: FLUSH_WARNING } }));
   } else {
     const pct = (n: number) => (diff.keys ? ` (${((n / diff.keys) * 100).toFixed(1)}%)` : '');
     out.line(`${opts.from} → ${opts.to}, ${diff.keys} keys, ${shards.labels.length} shards`);
@@ -88,7 +81,7 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
       for (const c of commands) out.line(`    line ${c.line} ${c.command}: ${c.before} → ${c.after} (${c.reason})`);
     }
     for (const m of diff.moved.slice(0, 10)) out.line(`    ${m.key}: slot ${m.from.slot} → ${m.to.slot}`);
-    out.line(FLUSH_NOTE);
+    out.line(FLUSH_WARNING);
   }
   await out.end();
   a.dispose();

@@ -3,6 +3,7 @@ import { CHECK_USAGE, runCheck } from './check.ts';
 import { DIFF_USAGE, runDiff } from './diff.ts';
 import { DIST_USAGE, runDist } from './dist.ts';
 import { POLICY_ARGS } from './policy.ts';
+import { REPORT_USAGE, runReport } from './report.ts';
 import { runSlots, SLOTS_USAGE } from './slots.ts';
 import { TOPOLOGY_ARGS } from './topology.ts';
 
@@ -13,6 +14,7 @@ Commands:
   check    which commands a cluster refuses with CROSSSLOT, per deployment, with fixes
   dist     how keys spread over slots and shards: skew, hot tags, co-location groups
   diff     what moving keys from one policy (or rule set) to another changes
+  report   a Markdown review report (distribution, failing commands, migration); --fail-on for CI
 
 Run "hashslot <command> --help" for its options.`;
 
@@ -40,6 +42,21 @@ const COMMANDS = {
       ...TARGET,
       ...TOPOLOGY_ARGS,
       ...IO,
+    },
+  },
+  report: {
+    usage: REPORT_USAGE,
+    options: {
+      ...POLICY_ARGS,
+      compare: { type: 'string' },
+      'compare-rules': { type: 'string' },
+      commands: { type: 'string' },
+      'fail-on': { type: 'string' },
+      title: { type: 'string' },
+      ...TARGET,
+      ...TOPOLOGY_ARGS,
+      input: IO.input,
+      help: IO.help,
     },
   },
 } satisfies Record<string, { usage: string; options: ParseArgsConfig['options'] }>;
@@ -85,6 +102,11 @@ export async function main(argv: string[]): Promise<number> {
         from: str('from')!, to: str('to')!, fromRules: str('from-rules'), toRules: str('to-rules'),
         implicitShardKey: v['implicit-shard-key'] === true, engine: str('engine') ?? 'bytecode',
         commands: str('commands'), target: str('target')!, ...topology, ...io,
+      });
+    case 'report':
+      return runReport({
+        ...policy, ...topology, input: str('input'), target: str('target')!, compare: str('compare'), compareRules: str('compare-rules'),
+        commands: str('commands'), failOn: str('fail-on'), title: str('title'),
       });
     default:
       return runSlots({ ...policy, ...io });

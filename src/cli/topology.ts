@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { evenLayout, parseTopology, redisCliCreateLayout, type TopologyResult } from '../core/topology/index.ts';
+import { evenLayout, parseTopology, redisCliCreateLayout, type Topology, type TopologyResult } from '../core/topology/index.ts';
 import type { ShardMap } from '../core/distribution/distribution.ts';
 
 export const TOPOLOGY_HELP = `  --shards N             Redis Software / Cloud layout: N even contiguous slot ranges (default 3)
@@ -18,8 +18,11 @@ export interface TopologyOptions {
   topology?: string;
 }
 
-/** The slot → shard map the options name; topology problems are printed on stderr, errors end the run. */
-export async function makeShardMap(opts: TopologyOptions): Promise<ShardMap | { error: string }> {
+/**
+ * The slot → shard map the options name, with where it came from (for reports); topology problems are
+ * printed on stderr, errors end the run.
+ */
+export async function makeShardMap(opts: TopologyOptions): Promise<(ShardMap & { source: Topology['source'] }) | { error: string }> {
   const given = [opts.shards, opts.masters, opts.topology].filter((v) => v !== undefined).length;
   if (given > 1) return { error: 'use only one of --shards, --masters, --topology' };
   let result: TopologyResult;
@@ -45,5 +48,5 @@ export async function makeShardMap(opts: TopologyOptions): Promise<ShardMap | { 
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     return { error: errors.map((d) => `${source}:${d.line}:${d.column}: ${d.code}: ${d.message}`).join('\n') || `${source}: no topology` };
   }
-  return { slotShard: result.topology.slotShard, labels: result.topology.shards.map((s) => s.label) };
+  return { slotShard: result.topology.slotShard, labels: result.topology.shards.map((s) => s.label), source: result.topology.source };
 }

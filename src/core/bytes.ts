@@ -46,3 +46,14 @@ export function columnOf(lineBytes: Uint8Array, offset: number): number {
   for (let i = 0; i < offset && ascii; i++) if (lineBytes[i] >= 0x80) ascii = false;
   return ascii ? offset + 1 : utf8Lenient.decode(lineBytes.subarray(0, offset)).length + 1;
 }
+
+/** The bytes of several arrays, one after the other. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -22,3 +22,6 @@ export { TARGETS, TARGET_LABELS, verdictFor, type Target, type TargetVerdict, ty
 export { evenLayout, redisCliCreateLayout, parseTopology, formatRanges, type Topology, type TopologyResult, type Shard } from './topology/index.ts';
 export { distribution, type Distribution, type ShardMap, type HotTag, type SlotGroup } from './distribution/distribution.ts';
 export { migrationDiff, verdictChanges, type MigrationDiff, type MovedKey, type VerdictChange } from './distribution/migration.ts';
+export { markdownReport, mdText, mdCode, commandVerdictLine, FLUSH_WARNING, REPORT_LIMITS, type ReportInput } from './report/markdown.ts';
+export { shardRows, describeLayout, type ShardRow } from './report/shards.ts';
+export { csvKeys, type CsvKeyRow } from './report/csv.ts';

@@ -64,7 +64,7 @@ function registerEmergencyCleanup(cleanup: () => void): () => void {
 }
 
 /** Asks the kernel for `count` distinct free loopback ports (held open together so they differ). */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers: Server[] = [];
   try {
     for (let i = 0; i < count; i++) {

@@ -9,7 +9,6 @@ import { once } from 'node:events';
 export type RespValue = null | number | Uint8Array | { error: string } | RespValue[];
 export type RespArg = Uint8Array | string;
 
-const CR = 0x0d;
 const CRLF = Buffer.from('\r\n');
 
 /** Encodes one command as a RESP array of bulk strings (binary-safe). */

@@ -1,3 +1,5 @@
+import { concatBytes } from '../../src/core/bytes.ts';
+
 /** Deterministic generators for differential tests: same seed, same keys, on every machine. */
 
 export function rng(seed: number): () => number {
@@ -42,14 +44,9 @@ export function longKey(rand: () => number, length = 10_000): Uint8Array {
   return out;
 }
 
+/** The bytes of several arrays, one after the other. */
 export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 /** The standard corpus for one seed: `count` adversarial keys plus random and long ones. */

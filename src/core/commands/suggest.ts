@@ -1,4 +1,4 @@
-import { latin1, utf8 } from '../bytes.ts';
+import { concatBytes as concat, latin1, utf8 } from '../bytes.ts';
 import { display } from '../input/quote.ts';
 import type { Policy } from '../slots/policy.ts';
 import { newSpan } from '../slots/span.ts';
@@ -44,14 +44,4 @@ function commonPrefix(keys: Uint8Array[]): number {
 
 function stripBraces(k: Uint8Array): Uint8Array {
   return k.filter((b) => b !== 0x7b && b !== 0x7d);
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -92,7 +92,8 @@ export function parseRules(text: string): RuleSet {
   return { rules, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };
 }
 
-function alwaysSetsTag(n: Node): boolean {
+/** Whether every match of `n` sets the group named tag (else the tag may be unset). */
+export function alwaysSetsTag(n: Node): boolean {
   switch (n.t) {
     case 'group':
       return n.name === 'tag' || alwaysSetsTag(n.body);

@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +16,7 @@ import { redisCliCreateLayout, redisCliCreateRanges } from './layout.ts';
 import { parseTopology } from './parse.ts';
 import { shardRuns } from './ranges.ts';
 import type { Topology } from './types.ts';
+import { freePorts } from '../../../test/oracles/redis-server.ts';
 
 const REDIS_SERVER = findExecutable('redis-server', 'redis-server');
 const REDIS_CLI = findExecutable('redis-cli', 'redis-tools');
@@ -40,20 +40,6 @@ process.on('exit', () => {
   for (const s of live) s.child.stdin?.destroy(); // the watchdog SIGKILLs redis on EOF
 });
 
-async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const s = createServer();
-      servers.push(s);
-      s.listen(0, '127.0.0.1');
-      await once(s, 'listening');
-    }
-    return servers.map((s) => (s.address() as { port: number }).port);
-  } finally {
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  }
-}
 
 /** Runs redis-cli; resolves with stdout (stderr appended), never rejects on a non-zero exit. */
 function cli(args: string[], input = ''): Promise<string> {

@@ -1,4 +1,5 @@
 import { hasByte, type ByteSet, type Node } from '../../core/rules/ast.ts';
+import { alwaysSetsTag } from '../../core/rules/ruleset.ts';
 
 /**
  * Translates a rule's syntax tree (PCRE, 8-bit non-UTF semantics) into an RE2 pattern that matches
@@ -335,18 +336,3 @@ function isNothing(n: Node): boolean {
   }
 }
 
-/** Every match of `n` sets the tag group. */
-function alwaysSetsTag(n: Node): boolean {
-  switch (n.t) {
-    case 'group':
-      return n.name === 'tag' || alwaysSetsTag(n.body);
-    case 'seq':
-      return n.items.some(alwaysSetsTag);
-    case 'alt':
-      return n.alts.every(alwaysSetsTag);
-    case 'repeat':
-      return n.min > 0 && alwaysSetsTag(n.body);
-    default:
-      return false;
-  }
-}

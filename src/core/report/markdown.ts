@@ -1,0 +1,321 @@
+import type { CommandReport } from '../commands/analyze.ts';
+import { TARGET_LABELS, type Target } from '../commands/verdict.ts';
+import type { Distribution } from '../distribution/distribution.ts';
+import type { MigrationDiff, VerdictChange } from '../distribution/migration.ts';
+import type { PolicyName } from '../slots/policy.ts';
+
+/** Everything a review report shows; the app and the CLI both have it. */
+export interface ReportInput {
+  title?: string;
+  policy: PolicyName;
+  compare: PolicyName | null;
+  target: Target;
+  /** e.g. "3 shards (Redis Cloud even split)" or "pasted CLUSTER NODES, 6 shards" (see describeLayout). */
+  layout: string;
+  /** Non-empty key-list lines, placed or not; 0 when only commands are checked (no distribution sections). */
+  keyCount: number;
+  /** Keys without a slot: no rule matched, key too long, unreadable line. */
+  unplaced: number;
+  distribution: Pick<Distribution, 'usedSlots' | 'maxShardOverMean' | 'busiestSlot' | 'hotTags' | 'groups' | 'emptyShards' | 'unassigned'>;
+  shards: { label: string; keys: number; ranges: string }[];
+  /** From analyzeCommands, already under `policy`. */
+  commands: CommandReport[];
+  migration: (Omit<MigrationDiff, 'moved'> & { commands: VerdictChange[] }) | null;
+  /** e.g. "hashslot 0.1.0". */
+  generatedBy?: string;
+  /** Custom rules of `policy` and of `compare`, in order, as written. */
+  rules?: string[];
+  compareRules?: string[];
+  /** Redis Software's implicit_shard_key for custom rules. */
+  implicitShardKey?: boolean;
+  /** Command warnings that are not verdicts (a script's undeclared key, WATCH in another slot …). */
+  warnings?: { line: number; message: string }[];
+}
+
+/** Said wherever a policy change is discussed (the CLI's `diff` prints it too). */
+export const FLUSH_WARNING =
+  'On Redis Cloud / Software, changing the hashing policy or the order of custom rules flushes the database: the data must be imported again, and "moved" means where keys land after that.';
+
+/** How many entries of each list a report shows (it should read in a minute). */
+export const REPORT_LIMITS = {
+  shards: 16,
+  ranges: 4,
+  hotTags: 10,
+  groups: 10,
+  tagsPerGroup: 3,
+  failing: 20,
+  errors: 10,
+  warnings: 10,
+  keysPerCommand: 8,
+  groupChanges: 5,
+  samples: 3,
+  verdictChanges: 10,
+} as const;
+
+const POLICY_LABELS: Record<PolicyName, string> = { redis: 'Redis', standard: 'Standard', custom: 'Custom' };
+const POLICY_TEXT: Record<PolicyName, string> = {
+  redis: 'open-source cluster hash tags: the first `{…}` with a non-empty tag, else the whole key (as `CLUSTER KEYSLOT`)',
+  standard: 'Redis Cloud / Software default rules `.*\\{(?<tag>.*)\\}.*` then `(?<tag>.*)`: the last `{…}` (an empty tag counts), else the whole key',
+  custom: 'ordered PCRE rules; the first that matches gives the `tag` group',
+};
+const TARGET_RULES: Record<Target, string> = {
+  'oss-cluster': "every command's keys must be in one slot",
+  'enterprise-oss-api': "every command's keys must be in one slot",
+  'enterprise-proxy': 'DEL MGET MSET EXISTS UNLINK TOUCH may span slots (split, not atomic); other commands and transactions need one slot',
+  'active-active': 'MGET EXISTS TOUCH may span slots (split, not atomic); other commands and transactions need one slot',
+};
+
+// ---- Markdown escaping -------------------------------------------------------------------------
+
+/** Plain text in a paragraph, list item or table cell: Markdown punctuation escaped, one line. */
+export function mdText(text: string): string {
+  return text.replace(/\r\n|[\r\n]/g, ' ').replace(/[\\`*_[\]<>|~&#!]/g, '\\$&');
+}
+
+/**
+ * `text` as a code span, exactly: a longer backtick fence than any run inside, padded when the text
+ * starts or ends with a backtick. Line breaks (never in display strings) are shown as ␍ / ␊. In a table
+ * cell pipes are escaped as GFM wants; `\|` inside cannot be written that way, so such text becomes
+ * an HTML <code> element with entities.
+ */
+export function mdCode(text: string, inTable = false): string {
+  const one = text.replace(/\r/g, '␍').replace(/\n/g, '␊');
+  if (one === '') return '(empty)';
+  if (inTable && one.includes('\\|')) {
+    const html = one
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/[\\`*_[\]~]/g, '\\$&')
+      .replace(/\|/g, '&#124;');
+    return `<code>${html}</code>`;
+  }
+  const longest = Math.max(0, ...(one.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = one.startsWith('`') || one.endsWith('`') || (one.startsWith(' ') && one.endsWith(' ') && one.trim() !== '') ? ' ' : '';
+  const span = `${fence}${pad}${one}${pad}${fence}`;
+  return inTable ? span.replace(/\|/g, '\\|') : span;
+}
+
+/** A GFM table; cells are Markdown already (use mdText / mdCode(…, true)). `align`: l or r per column. */
+function table(head: string[], align: string, rows: string[][]): string[] {
+  const rule = [...align].map((a) => (a === 'r' ? '--:' : ':--'));
+  return [head, rule, ...rows].map((cells) => `| ${cells.join(' | ')} |`);
+}
+
+const pct = (n: number, of: number) => (of > 0 ? `${((n / of) * 100).toFixed(1)}%` : '—');
+const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+
+/** A comma-separated list cut after `max` items, with a count of the rest. */
+function capped(items: string[], max: number, noun: string): string {
+  const shown = items.slice(0, max);
+  if (items.length > max) shown.push(`… ${items.length - max} more ${noun}`);
+  return shown.join(', ');
+}
+
+/** `[more]` line for a list cut after `max` entries. */
+function leftOut(total: number, max: number, what: string, extra = ''): string[] {
+  return total > max ? ['', `_… and ${total - max} more ${what}${extra} not shown._`] : [];
+}
+
+// ---- the report --------------------------------------------------------------------------------
+
+function isFailing(r: CommandReport, target: Target, verdict: 'crossslot' | 'error'): boolean {
+  return r.kind === 'command' && r.verdicts[target].verdict === verdict;
+}
+
+/** What the first lines of the report say about the commands; exported for tests and UIs. */
+export function commandVerdictLine(commands: CommandReport[], target: Target): string {
+  const checked = commands.filter((r) => r.kind === 'command').length;
+  const where = TARGET_LABELS[target];
+  if (checked === 0) return 'ℹ️ No commands checked.';
+  const crossslot = commands.filter((r) => isFailing(r, target, 'crossslot')).length;
+  const errors = commands.filter((r) => isFailing(r, target, 'error')).length;
+  const head = crossslot > 0 ? `❌ ${plural(crossslot, 'command')} ${crossslot === 1 ? 'fails' : 'fail'} with CROSSSLOT on ${where}` : `✅ no CROSSSLOT on ${where}`;
+  const tail = errors > 0 ? `; ⚠️ ${plural(errors, 'command')} refused with an error` : '';
+  return `**${head}**${tail} (${plural(checked, 'command')} checked)`;
+}
+
+/**
+ * A Markdown review report, ready to paste into a ticket: summary and verdict, policy and layout,
+ * distribution, hot tags, co-location groups, failing commands with fixes and, when comparing, the
+ * migration. Deterministic: the same input gives the same text.
+ */
+export function markdownReport(input: ReportInput): string {
+  const L = REPORT_LIMITS;
+  const { target, distribution: d } = input;
+  const where = TARGET_LABELS[target];
+  const placed = input.keyCount - input.unplaced;
+  const shardLabel = (i: number) => (i >= 0 && i < input.shards.length ? mdText(input.shards[i].label) : '_unassigned_');
+  const out: string[] = [];
+  const section = (title: string, lines: string[]) => out.push('', `## ${title}`, '', ...lines);
+
+  // Title and summary.
+  out.push(`# ${mdText(input.title ?? 'Hash-slot review')}`, '');
+  const summary = [
+    input.keyCount > 0 ? `**${plural(input.keyCount, 'key')}**` : 'no keys',
+    `policy **${POLICY_LABELS[input.policy]}**`,
+    ...(input.compare ? [`compared with **${POLICY_LABELS[input.compare]}**`] : []),
+    `target **${mdText(where)}**`,
+    mdText(input.layout),
+  ];
+  out.push(summary.join(' · '), '', commandVerdictLine(input.commands, target));
+
+  // Policy and topology.
+  const policyLines = (name: PolicyName, rules: string[] | undefined) => {
+    const lines = [`**${POLICY_LABELS[name]}** — ${POLICY_TEXT[name]}${name === 'custom' && input.implicitShardKey ? '; keys no rule matches hash whole (`implicit_shard_key`)' : ''}.`];
+    if (name === 'custom' && rules) rules.forEach((r, i) => lines.push(`   ${i + 1}. ${mdCode(r)}`));
+    return lines;
+  };
+  const [first, ...rest] = policyLines(input.policy, input.rules);
+  const policySection = [`- Policy: ${first}`, ...rest];
+  if (input.compare) {
+    const [cFirst, ...cRest] = policyLines(input.compare, input.compareRules);
+    policySection.push(`- Compared with: ${cFirst}`, ...cRest);
+  }
+  policySection.push(`- Target: ${mdText(where)} (${mdCode(target)}): ${TARGET_RULES[target]}.`, `- Layout: ${mdText(input.layout)}.`);
+  section('Policy and topology', policySection);
+
+  // Distribution, hot tags and groups: only with keys.
+  if (input.keyCount === 0) {
+    section('Distribution', ['No keys given: distribution, hot tags and co-location groups are left out.']);
+  } else {
+    const lines = [
+      `${plural(placed, 'key')} in ${plural(d.usedSlots, 'slot')} on ${plural(input.shards.length, 'shard')}` +
+        (input.unplaced > 0 ? `; ⚠️ ${plural(input.unplaced, 'key has', 'keys have')} no slot (no rule matched, too long or unreadable).` : '.'),
+      '',
+      ...table(
+        ['Shard', 'Keys', 'Share', 'Slots'],
+        'lrrl',
+        input.shards.slice(0, L.shards).map((s) => [mdText(s.label), String(s.keys), pct(s.keys, placed), mdText(capped(s.ranges ? s.ranges.split(', ') : [], L.ranges, 'ranges')) || '_none_']),
+      ),
+      ...leftOut(input.shards.length, L.shards, 'shards', ` (${input.shards.slice(L.shards).reduce((n, s) => n + s.keys, 0)} keys)`),
+      '',
+    ];
+    if (placed > 0) {
+      lines.push(
+        `- Skew: the busiest shard holds **${d.maxShardOverMean.toFixed(2)}×** the mean (1.00 is even).`,
+        `- Busiest slot: **${d.busiestSlot.slot}** with ${plural(d.busiestSlot.keys, 'key')} (${pct(d.busiestSlot.keys, placed)}).`,
+      );
+    }
+    lines.push(d.emptyShards.length > 0 ? `- ⚠️ Empty shards: ${capped(d.emptyShards.map(shardLabel), L.shards, 'shards')}.` : '- Empty shards: none.');
+    if (d.unassigned > 0) lines.push(`- ⚠️ ${plural(d.unassigned, 'key falls', 'keys fall')} in slots no shard owns.`);
+    section('Distribution', lines);
+
+    const tags = d.hotTags.slice(0, L.hotTags);
+    const inTags = tags.reduce((n, t) => n + t.keys, 0);
+    section('Hot tags', [
+      ...table(
+        ['Tag', 'Keys', 'Share', 'Slot', 'Shard'],
+        'lrrrl',
+        tags.map((t) => [mdCode(t.tag, true), String(t.keys), pct(t.keys, placed), String(t.slot), shardLabel(t.shard)]),
+      ),
+      ...(placed > inTags ? ['', `Other tags: ${plural(placed - inTags, 'key')} (${pct(placed - inTags, placed)}).`] : []),
+    ]);
+
+    const groups = d.groups.slice(0, L.groups);
+    section(
+      'Co-location groups',
+      d.groups.length === 0
+        ? ['No slot holds two keys: no keys can be used together in multi-key commands.']
+        : [
+            'Keys in one slot can be used together in multi-key commands and transactions.',
+            '',
+            ...table(
+              ['Slot', 'Shard', 'Keys', 'Tags'],
+              'rlrl',
+              groups.map((g) => [
+                String(g.slot),
+                shardLabel(g.shard),
+                String(g.keys),
+                capped(g.tags.map((t) => `${mdCode(t.tag, true)} ×${t.keys}`), L.tagsPerGroup, 'tags'),
+              ]),
+            ),
+            ...leftOut(d.groups.length, L.groups, 'groups', ` (${d.groups.slice(L.groups).reduce((n, g) => n + g.keys, 0)} keys)`),
+          ],
+    );
+  }
+
+  // Failing commands.
+  const commands = input.commands.filter((r) => r.kind === 'command');
+  if (commands.length > 0) {
+    const crossslot = commands.filter((r) => isFailing(r, target, 'crossslot'));
+    const errors = commands.filter((r) => isFailing(r, target, 'error'));
+    const lines: string[] = [];
+    const head = (r: CommandReport) =>
+      r.transaction ? `**Lines ${r.transaction.from}–${r.transaction.to}** transaction (${mdCode(r.command)})` : `**Line ${r.line}** ${mdCode(r.command)}`;
+    if (crossslot.length === 0) lines.push(`None of the ${plural(commands.length, 'command')} is refused with CROSSSLOT on ${mdText(where)}.`);
+    else lines.push(`${crossslot.length} of ${plural(commands.length, 'command')} ${crossslot.length === 1 ? 'is' : 'are'} refused with CROSSSLOT on ${mdText(where)}:`, '');
+    for (const r of crossslot.slice(0, L.failing)) {
+      const keys = r.keys.map((k, i) => `${mdCode(k)} → ${r.slots[i] >= 0 ? r.slots[i] : 'no slot'}`);
+      lines.push(
+        `- ${head(r)}: ${mdText(r.verdicts[target].reason)}`,
+        `  - Keys: ${capped(keys, L.keysPerCommand, 'keys')}`,
+        `  - Fix: ${r.suggestion ? capped(r.suggestion.map((k) => mdCode(k)), L.keysPerCommand, 'keys') : 'no single hash-tag change found; give these keys one shared hash tag'}`,
+      );
+    }
+    lines.push(...leftOut(crossslot.length, L.failing, 'CROSSSLOT commands'));
+    if (errors.length > 0) {
+      lines.push('', `### Errors (${errors.length})`, '');
+      for (const r of errors.slice(0, L.errors)) lines.push(`- ${head(r)}: ${mdText(r.verdicts[target].reason)}`);
+      lines.push(...leftOut(errors.length, L.errors, 'errors'));
+    }
+    const warnings = input.warnings ?? [];
+    if (warnings.length > 0) {
+      lines.push('', `### Warnings (${warnings.length})`, '');
+      for (const w of warnings.slice(0, L.warnings)) lines.push(`- **Line ${w.line}**: ${mdText(w.message)}`);
+      lines.push(...leftOut(warnings.length, L.warnings, 'warnings'));
+    }
+    section('Failing commands', lines);
+  }
+
+  // Migration.
+  const m = input.migration;
+  if (input.compare && m) {
+    const lines = [`> ⚠️ ${mdText(FLUSH_WARNING)}`, ''];
+    if (input.keyCount === 0) {
+      lines.push('No keys given: only command verdicts are compared.');
+    } else {
+      const rows = [
+        ['Slot', String(m.changedSlot), pct(m.changedSlot, m.keys)],
+        ['Shard', String(m.changedShard), pct(m.changedShard, m.keys)],
+      ];
+      if (m.startUnmatched || m.stopUnmatched) {
+        rows.push(['Start matching no rule', String(m.startUnmatched), pct(m.startUnmatched, m.keys)]);
+        rows.push(['Stop matching no rule', String(m.stopUnmatched), pct(m.stopUnmatched, m.keys)]);
+      }
+      lines.push(`Of ${plural(m.keys, 'key')}:`, '', ...table(['What changes', 'Keys', 'Share'], 'lrr', rows), '');
+      const groupLines = (title: string, count: number, groups: typeof m.split, arrow: string) => {
+        lines.push(`${title}: ${count}${count > 0 ? '' : '.'}`);
+        if (count === 0) return;
+        lines.push('');
+        for (const g of groups.slice(0, L.groupChanges)) {
+          lines.push(`- slot ${g.slot}: ${plural(g.keys, 'key')} ${arrow} ${plural(g.slots, 'slot')} (${capped(g.sample.map((k) => mdCode(k)), L.samples, 'keys')})`);
+        }
+        lines.push(...leftOut(count, Math.min(L.groupChanges, groups.length), 'groups'));
+        lines.push('');
+      };
+      groupLines('Co-located groups that split', m.splitCount, m.split, '→');
+      groupLines('New co-location (groups that merge)', m.mergedCount, m.merged, 'from');
+      if (lines[lines.length - 1] === '') lines.pop();
+    }
+    if (commands.length > 0) {
+      lines.push('', m.commands.length === 0 ? `No command changes verdict on ${mdText(where)}.` : `Commands whose verdict changes on ${mdText(where)}: ${m.commands.length}`);
+      if (m.commands.length > 0) {
+        lines.push(
+          '',
+          ...table(
+            ['Line', 'Command', 'Verdict', `Reason under ${POLICY_LABELS[input.compare]}`],
+            'rlll',
+            m.commands.slice(0, L.verdictChanges).map((c) => [String(c.line), mdCode(c.command, true), `${c.before} → **${c.after}**`, mdText(c.reason)]),
+          ),
+          ...leftOut(m.commands.length, L.verdictChanges, 'changes'),
+        );
+      }
+    }
+    section(`Migration: ${POLICY_LABELS[input.policy]} → ${POLICY_LABELS[input.compare]}`, lines);
+  }
+
+  if (input.generatedBy) out.push('', '---', '', `_Generated by ${mdText(input.generatedBy)}._`);
+  return out.join('\n') + '\n';
+}
