@@ -120,15 +120,14 @@ class Parser {
       this.skipExtended(f);
       const c = this.peek();
       if (c < 0 || c === ch('|') || c === ch(')')) break;
-      const atomStart = this.pos;
       const atom = this.parseAtom(f, depth);
       if (atom === null) continue; // option setting or comment
-      items.push(this.parseQuantifiers(atom, f, atomStart));
+      items.push(this.parseQuantifiers(atom, f));
     }
     return items.length === 1 ? items[0] : items.length === 0 ? { t: 'empty' } : { t: 'seq', items };
   }
 
-  parseQuantifiers(atom: Node, f: Flags, atomStart: number): Node {
+  parseQuantifiers(atom: Node, f: Flags): Node {
     this.skipExtended(f);
     const q = this.readQuantifier();
     if (q === null) return atom;
@@ -149,7 +148,6 @@ class Parser {
     if (again === ch('*') || again === ch('+') || again === ch('?') || (again === ch('{') && this.quantifierBraceAt(this.pos))) {
       this.fail('syntax', 'quantifier does not follow a repeatable item', this.pos);
     }
-    void atomStart;
     return node;
   }
 
@@ -463,7 +461,7 @@ class Parser {
     let first = true;
     for (;;) {
       if (this.pos >= this.src.length) this.fail('syntax', 'missing terminating ] for character class', start, this.src.length);
-      let c = this.src[this.pos];
+      const c = this.src[this.pos];
       if (c === ch(']') && !first) {
         this.pos++;
         break;
@@ -474,7 +472,7 @@ class Parser {
         continue;
       }
       if (c === ch('[') && (this.peek(1) === ch(':') || this.peek(1) === ch('.') || this.peek(1) === ch('='))) {
-        const posix = this.readPosix(start);
+        const posix = this.readPosix();
         if (posix) {
           addSet(set, posix);
           continue;
@@ -502,7 +500,6 @@ class Parser {
       }
       // A range, unless the '-' is last or is followed by a class type such as \d.
       if (this.peek() === ch('-') && this.peek(1) !== ch(']') && this.peek(1) >= 0) {
-        const save = this.pos;
         this.pos++;
         if (this.peek() === ch('[') && this.peek(1) === ch(':')) {
           this.fail('syntax', 'invalid range in character class', atStart, this.pos + 1);
@@ -513,11 +510,9 @@ class Parser {
         }
         if (hi < lo) this.fail('syntax', 'range out of order in character class', atStart, this.pos);
         addRange(set, lo, hi);
-        void save;
         continue;
       }
       addByte(set, lo);
-      c = 0;
     }
     if (f.i) set = foldCase(set);
     return negate ? invert(set) : set;
@@ -548,7 +543,7 @@ class Parser {
     return this.src[j] === open && this.src[j + 1] === ch(']') ? j + 2 : 0;
   }
 
-  readPosix(classStart: number): ByteSet | null {
+  readPosix(): ByteSet | null {
     const open = this.src[this.pos + 1];
     let j = this.pos + 2;
     const negated = open === ch(':') && this.src[j] === ch('^');
@@ -560,7 +555,6 @@ class Parser {
     const name = String.fromCharCode(...this.src.subarray(nameStart, j));
     const set = posixClass(name);
     if (!set) this.fail('syntax', `unknown POSIX class name: ${name}`, this.pos, j + 2);
-    void classStart;
     this.pos = j + 2;
     return negated ? invert(set) : set;
   }
