@@ -33,7 +33,8 @@ ${POLICY_HELP}
   --compare P            a second policy (redis, standard or custom): adds the Migration section
   --compare-rules FILE   custom rules of --compare custom
   --commands FILE        commands to check (redis-cli syntax, as for hashslot check)
-  --target T             deployment for command verdicts: ${TARGETS.join(' | ')} (default oss-cluster)
+  --target T             deployment for command verdicts (default oss-cluster):
+                         ${TARGETS.join(' | ')}
 ${TOPOLOGY_HELP}
   --fail-on V            exit 1 when a command has verdict crossslot on the target ("error": crossslot or
                          error); the report is printed either way

@@ -106,16 +106,23 @@ function table(head: string[], align: string, rows: string[][]): string[] {
 const pct = (n: number, of: number) => (of > 0 ? `${((n / of) * 100).toFixed(1)}%` : '—');
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
-/** A comma-separated list cut after `max` items, with a count of the rest. */
+/** A comma-separated list cut after `max` items, with a count of the rest (`noun` singular). */
 function capped(items: string[], max: number, noun: string): string {
   const shown = items.slice(0, max);
-  if (items.length > max) shown.push(`… ${items.length - max} more ${noun}`);
+  if (items.length > max) shown.push(`… ${plural(items.length - max, `more ${noun}`)}`);
   return shown.join(', ');
 }
 
-/** `[more]` line for a list cut after `max` entries. */
-function leftOut(total: number, max: number, what: string, extra = ''): string[] {
-  return total > max ? ['', `_… and ${total - max} more ${what}${extra} not shown._`] : [];
+/** Sample keys of a group of `total` keys, with a count of the others. */
+function sampleList(sample: string[], total: number): string {
+  const shown = sample.slice(0, REPORT_LIMITS.samples).map((k) => mdCode(k));
+  if (total > shown.length) shown.push(`… ${plural(total - shown.length, 'more key')}`);
+  return shown.join(', ');
+}
+
+/** The line under a list cut after `max` of `total` entries (`noun` singular). */
+function leftOut(total: number, max: number, noun: string, extra = ''): string[] {
+  return total > max ? ['', `_… and ${plural(total - max, `more ${noun}`)}${extra} not shown._`] : [];
 }
 
 // ---- the report --------------------------------------------------------------------------------
@@ -187,9 +194,9 @@ export function markdownReport(input: ReportInput): string {
       ...table(
         ['Shard', 'Keys', 'Share', 'Slots'],
         'lrrl',
-        input.shards.slice(0, L.shards).map((s) => [mdText(s.label), String(s.keys), pct(s.keys, placed), mdText(capped(s.ranges ? s.ranges.split(', ') : [], L.ranges, 'ranges')) || '_none_']),
+        input.shards.slice(0, L.shards).map((s) => [mdText(s.label), String(s.keys), pct(s.keys, placed), mdText(capped(s.ranges ? s.ranges.split(', ') : [], L.ranges, 'range')) || '_none_']),
       ),
-      ...leftOut(input.shards.length, L.shards, 'shards', ` (${input.shards.slice(L.shards).reduce((n, s) => n + s.keys, 0)} keys)`),
+      ...leftOut(input.shards.length, L.shards, 'shard', ` (${plural(input.shards.slice(L.shards).reduce((n, s) => n + s.keys, 0), 'key')})`),
       '',
     ];
     if (placed > 0) {
@@ -198,7 +205,7 @@ export function markdownReport(input: ReportInput): string {
         `- Busiest slot: **${d.busiestSlot.slot}** with ${plural(d.busiestSlot.keys, 'key')} (${pct(d.busiestSlot.keys, placed)}).`,
       );
     }
-    lines.push(d.emptyShards.length > 0 ? `- ⚠️ Empty shards: ${capped(d.emptyShards.map(shardLabel), L.shards, 'shards')}.` : '- Empty shards: none.');
+    lines.push(d.emptyShards.length > 0 ? `- ⚠️ Empty shards: ${capped(d.emptyShards.map(shardLabel), L.shards, 'shard')}.` : '- Empty shards: none.');
     if (d.unassigned > 0) lines.push(`- ⚠️ ${plural(d.unassigned, 'key falls', 'keys fall')} in slots no shard owns.`);
     section('Distribution', lines);
 
@@ -228,10 +235,10 @@ export function markdownReport(input: ReportInput): string {
                 String(g.slot),
                 shardLabel(g.shard),
                 String(g.keys),
-                capped(g.tags.map((t) => `${mdCode(t.tag, true)} ×${t.keys}`), L.tagsPerGroup, 'tags'),
+                capped(g.tags.map((t) => `${mdCode(t.tag, true)} ×${t.keys}`), L.tagsPerGroup, 'tag'),
               ]),
             ),
-            ...leftOut(d.groups.length, L.groups, 'groups', ` (${d.groups.slice(L.groups).reduce((n, g) => n + g.keys, 0)} keys)`),
+            ...leftOut(d.groups.length, L.groups, 'group', ` (${plural(d.groups.slice(L.groups).reduce((n, g) => n + g.keys, 0), 'key')})`),
           ],
     );
   }
@@ -250,21 +257,21 @@ export function markdownReport(input: ReportInput): string {
       const keys = r.keys.map((k, i) => `${mdCode(k)} → ${r.slots[i] >= 0 ? r.slots[i] : 'no slot'}`);
       lines.push(
         `- ${head(r)}: ${mdText(r.verdicts[target].reason)}`,
-        `  - Keys: ${capped(keys, L.keysPerCommand, 'keys')}`,
-        `  - Fix: ${r.suggestion ? capped(r.suggestion.map((k) => mdCode(k)), L.keysPerCommand, 'keys') : 'no single hash-tag change found; give these keys one shared hash tag'}`,
+        `  - Keys: ${capped(keys, L.keysPerCommand, 'key')}`,
+        `  - Fix: ${r.suggestion ? capped(r.suggestion.map((k) => mdCode(k)), L.keysPerCommand, 'key') : 'no single hash-tag change found; give these keys one shared hash tag'}`,
       );
     }
-    lines.push(...leftOut(crossslot.length, L.failing, 'CROSSSLOT commands'));
+    lines.push(...leftOut(crossslot.length, L.failing, 'CROSSSLOT command'));
     if (errors.length > 0) {
       lines.push('', `### Errors (${errors.length})`, '');
       for (const r of errors.slice(0, L.errors)) lines.push(`- ${head(r)}: ${mdText(r.verdicts[target].reason)}`);
-      lines.push(...leftOut(errors.length, L.errors, 'errors'));
+      lines.push(...leftOut(errors.length, L.errors, 'error'));
     }
     const warnings = input.warnings ?? [];
     if (warnings.length > 0) {
       lines.push('', `### Warnings (${warnings.length})`, '');
       for (const w of warnings.slice(0, L.warnings)) lines.push(`- **Line ${w.line}**: ${mdText(w.message)}`);
-      lines.push(...leftOut(warnings.length, L.warnings, 'warnings'));
+      lines.push(...leftOut(warnings.length, L.warnings, 'warning'));
     }
     section('Failing commands', lines);
   }
@@ -290,9 +297,9 @@ export function markdownReport(input: ReportInput): string {
         if (count === 0) return;
         lines.push('');
         for (const g of groups.slice(0, L.groupChanges)) {
-          lines.push(`- slot ${g.slot}: ${plural(g.keys, 'key')} ${arrow} ${plural(g.slots, 'slot')} (${capped(g.sample.map((k) => mdCode(k)), L.samples, 'keys')})`);
+          lines.push(`- slot ${g.slot}: ${plural(g.keys, 'key')} ${arrow} ${plural(g.slots, 'slot')} (${sampleList(g.sample, g.keys)})`);
         }
-        lines.push(...leftOut(count, Math.min(L.groupChanges, groups.length), 'groups'));
+        lines.push(...leftOut(count, Math.min(L.groupChanges, groups.length), 'group'));
         lines.push('');
       };
       groupLines('Co-located groups that split', m.splitCount, m.split, '→');
@@ -309,7 +316,7 @@ export function markdownReport(input: ReportInput): string {
             'rlll',
             m.commands.slice(0, L.verdictChanges).map((c) => [String(c.line), mdCode(c.command, true), `${c.before} → **${c.after}**`, mdText(c.reason)]),
           ),
-          ...leftOut(m.commands.length, L.verdictChanges, 'changes'),
+          ...leftOut(m.commands.length, L.verdictChanges, 'change'),
         );
       }
     }
