@@ -83,3 +83,35 @@ test('embed mode: chosen panels, read-only, a link to the full playground, and i
   expect(Number(await page.locator('body').getAttribute('data-height'))).toBeGreaterThan(200);
   await keepScreenshot(page, info, 'embed');
 });
+
+test('exports: a Markdown review report, CSV per key, JSON', async ({ page }) => {
+  await page.goto('./');
+  await settled(page);
+  const grab = async (format: string) => {
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export').selectOption(format);
+    const d = await download;
+    const { readFile } = await import('node:fs/promises');
+    return { name: d.suggestedFilename(), text: await readFile((await d.path())!, 'utf8') };
+  };
+  const md = await grab('markdown');
+  expect(md.name).toBe('slot-review.md');
+  expect(md.text).toMatch(/CROSSSLOT/);
+  expect(md.text).toMatch(/\{user:1000\}:profile/);
+  expect(md.text).toMatch(/flushes the database/i);
+  const csv = await grab('csv');
+  expect(csv.text.split('\r\n')[0]).toMatch(/^key,tag,slot,shard/);
+  expect(csv.text).toContain('bull:{emails}:wait,emails,3728,Shard 1');
+  const json = JSON.parse((await grab('json')).text);
+  expect(json.format).toBe('slot-playground-report');
+  expect(json.keys).toHaveLength(25);
+});
+
+test('print gives the results without editors or controls', async ({ page }) => {
+  await page.goto('./');
+  await settled(page);
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('.toolbar')).toBeHidden();
+  await expect(page.locator('section.inputs')).toBeHidden();
+  await expect(page.getByTestId('keys-table')).toBeVisible();
+});

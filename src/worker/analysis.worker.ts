@@ -18,6 +18,8 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
     } else if (req.type === 'rows') {
       const { rows, total } = session.rows(req.offset, req.limit, req.filter, req.sort);
       post({ id: req.id, type: 'rows', rows, total, offset: req.offset });
+    } else if (req.type === 'export') {
+      post({ id: req.id, type: 'export', text: session.export(req.format) });
     } else if (req.type === 'slot') {
       post({ id: req.id, type: 'slot', keys: session.slotKeys(req.slot) });
     } else {

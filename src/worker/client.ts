@@ -71,11 +71,15 @@ export class AnalysisClient {
     return this.ask({ type: 'explain', index }).then((r) => (r.type === 'explain' ? r.explanation : null));
   }
 
+  export(format: 'markdown' | 'csv' | 'json'): Promise<string> {
+    return this.ask({ type: 'export', format }).then((r) => (r.type === 'export' ? r.text : ''));
+  }
+
   slotKeys(slot: number): Promise<string[]> {
     return this.ask({ type: 'slot', slot }).then((r) => (r.type === 'slot' ? r.keys : []));
   }
 
-  private ask(req: DistributiveOmit<Extract<WorkerRequest, { type: 'rows' | 'explain' | 'slot' }>, 'id'>): Promise<WorkerResponse> {
+  private ask(req: DistributiveOmit<Extract<WorkerRequest, { type: 'rows' | 'explain' | 'slot' | 'export' }>, 'id'>): Promise<WorkerResponse> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.waiters.set(id, resolve);

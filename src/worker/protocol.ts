@@ -29,7 +29,9 @@ export type WorkerRequest =
   /** Step-by-step explanation of one key (index into the key list). */
   | { id: number; type: 'explain'; index: number }
   /** A few keys of one slot, for the slot map's hover. */
-  | { id: number; type: 'slot'; slot: number };
+  | { id: number; type: 'slot'; slot: number }
+  /** The latest analysis as a report file. */
+  | { id: number; type: 'export'; format: 'markdown' | 'csv' | 'json' };
 
 export type KeySort = 'line' | 'slot' | 'tag';
 
@@ -112,4 +114,5 @@ export type WorkerResponse =
   | { id: number; type: 'rows'; rows: KeyRow[]; total: number; offset: number }
   | { id: number; type: 'explain'; explanation: Explanation | null }
   | { id: number; type: 'slot'; keys: string[] }
+  | { id: number; type: 'export'; text: string }
   | { id: number; type: 'error'; message: string };

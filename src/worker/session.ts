@@ -1,5 +1,5 @@
 import {
-  analyzeCommands, commandKeys, createCustomPolicy, crc16, display, distribution, evenLayout, formatRanges, KEY_ERROR_CODES,
+  analyzeCommands, commandKeys, csvKeys, describeLayout, markdownReport, shardRows, type CsvKeyRow, type ReportInput, createCustomPolicy, crc16, display, distribution, evenLayout, formatRanges, KEY_ERROR_CODES,
   migrationDiff, parseKeyList, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, slotTable,
   standardPolicy, STANDARD_RULES, TARGETS, tokenizeCommands, utf8, verdictChanges, type KeyList, type Policy,
   type PolicyName, type RegexEngine, type ShardMap, type SlotTable, type Target,
@@ -11,6 +11,7 @@ import type { AnalysisResult, CommandRow, Explanation, Inputs, KeyRow, KeySort, 
 const HIGHLIGHTED_KEYS = 5000;
 
 interface State {
+  report: ReportInput;
   list: KeyList;
   main: SlotTable;
   compare: SlotTable | null;
@@ -95,7 +96,25 @@ export class AnalysisSession {
     const ranges = shards.labels.map(() => [] as number[]);
     shards.slotShard.forEach((s, slot) => s >= 0 && ranges[s].push(slot));
     this.order = null;
+    const rulesOf = (name: PolicyName | null, set: typeof ruleSets.a) => (name === 'custom' ? set.rules.map((r) => r.source) : undefined);
     this.state = {
+      report: {
+        policy: settings.policy,
+        compare: settings.compare,
+        target: settings.target,
+        layout: layout.description,
+        keyCount: list.count,
+        unplaced: d.unplaced,
+        distribution: d,
+        shards: shardRows(shards, d.perShard),
+        commands: analysis.reports,
+        migration,
+        generatedBy: 'Slot Playground',
+        rules: rulesOf(settings.policy, ruleSets.a),
+        compareRules: rulesOf(settings.compare, settings.policy === 'custom' ? ruleSets.b : ruleSets.a),
+        implicitShardKey: settings.implicitShardKey,
+        warnings: analysis.diagnostics.filter((x) => x.severity === 'warning').map((x) => ({ line: x.line, message: x.message })),
+      },
       list,
       main,
       compare,
@@ -128,7 +147,7 @@ export class AnalysisSession {
     };
   }
 
-  private layout(topology: string, settings: Settings): { shards: ShardMap; diagnostics: Problems['topology'] } {
+  private layout(topology: string, settings: Settings): { shards: ShardMap; diagnostics: Problems['topology']; description: string } {
     const { layout } = settings;
     const result =
       layout.kind === 'paste' ? parseTopology(topology) : layout.kind === 'masters' ? redisCliCreateLayout(layout.count) : evenLayout(layout.count);
@@ -136,6 +155,7 @@ export class AnalysisSession {
     return {
       shards: { slotShard: topo.slotShard, labels: topo.shards.map((s) => s.label) },
       diagnostics: result.diagnostics,
+      description: describeLayout(topo.source, topo.shards.length),
     };
   }
 
@@ -209,6 +229,23 @@ export class AnalysisSession {
       rule: main.rules[i],
       to: compare ? cell(compare) : undefined,
     };
+  }
+
+  /** The analysis as a Markdown review report, a per-key CSV, or JSON (everything). */
+  export(format: 'markdown' | 'csv' | 'json'): string {
+    const s = this.state;
+    if (!s) return '';
+    if (format === 'markdown') return markdownReport(s.report);
+    const rows: CsvKeyRow[] = [];
+    for (let i = 0; i < s.list.count; i++) {
+      if (s.list.invalid[i]) continue;
+      const r = this.row(i);
+      rows.push(r.slot >= 0 ? { key: r.key, tag: r.tag, slot: r.slot, shard: r.shard, rule: r.rule } : { key: r.key, tag: '', slot: '', shard: '', error: r.tag });
+    }
+    if (format === 'csv') return csvKeys(rows);
+    const { distribution: d, ...report } = s.report;
+    const { perSlot: _perSlot, perShard: _perShard, ...summary } = d as typeof d & { perSlot?: unknown; perShard?: unknown };
+    return JSON.stringify({ format: 'slot-playground-report', version: 1, ...report, distribution: summary, keys: rows }, null, 2);
   }
 
   /** Up to `limit` keys in one slot (input order). */
