@@ -48,7 +48,7 @@ export function columnOf(lineBytes: Uint8Array, offset: number): number {
 }
 
 /** The bytes of several arrays, one after the other. */
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

@@ -46,7 +46,7 @@ export function longKey(rand: () => number, length = 10_000): Uint8Array {
 
 /** The bytes of several arrays, one after the other. */
 export function concat(parts: Uint8Array[]): Uint8Array {
-  return concatBytes(...parts);
+  return concatBytes(parts);
 }
 
 /** The standard corpus for one seed: `count` adversarial keys plus random and long ones. */

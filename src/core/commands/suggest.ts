@@ -1,4 +1,4 @@
-import { concatBytes as concat, latin1, utf8 } from '../bytes.ts';
+import { concatBytes, latin1, utf8 } from '../bytes.ts';
 import { display } from '../input/quote.ts';
 import type { Policy } from '../slots/policy.ts';
 import { newSpan } from '../slots/span.ts';
@@ -19,10 +19,10 @@ export function suggestHashTag(keys: Uint8Array[], policy: Policy): string[] | u
   const candidates: ((k: Uint8Array) => Uint8Array)[] = [];
   if (prefix > 0) {
     const tag = unique[0].subarray(0, prefix);
-    candidates.push((k) => concat(utf8('{'), tag, utf8('}'), k.subarray(prefix)));
+    candidates.push((k) => concatBytes([utf8('{'), tag, utf8('}'), k.subarray(prefix)]));
   }
   const first = stripBraces(unique[0]);
-  if (first.length > 0) candidates.push((k) => concat(utf8('{'), first, utf8('}:'), k));
+  if (first.length > 0) candidates.push((k) => concatBytes([utf8('{'), first, utf8('}:'), k]));
   const span = newSpan();
   for (const rewrite of candidates) {
     const rewritten = keys.map(rewrite);
