@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 /** Reads all of stdin as bytes (keys are bytes: never decode them). */
@@ -32,6 +33,14 @@ export class Out {
     this.size = 0;
   }
 
+  /** Writes what is buffered and, if the stream is full, waits until it drains (bounded memory). */
+  async drain(): Promise<void> {
+    const text = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    if (!this.stream.write(text)) await new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
+  }
+
   /** Writes what is left and waits until the stream has taken it (so the exit code is not set early). */
   async end(): Promise<void> {
     const text = this.parts.join('');
@@ -39,4 +48,27 @@ export class Out {
     this.size = 0;
     await new Promise<void>((resolve) => this.stream.write(text, () => resolve()));
   }
+}
+
+/**
+ * The input in pieces that end at a line end, with the number of their first line: a 10 M-line file
+ * flows through in constant memory. The last piece may lack a final LF.
+ */
+export async function* lineChunks(file: string | undefined): AsyncGenerator<{ bytes: Uint8Array; firstLine: number }> {
+  const stream = file === undefined || file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+  let carry: Buffer = Buffer.alloc(0);
+  let firstLine = 1;
+  for await (const chunk of stream) {
+    const buf = carry.length ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+    const cut = buf.lastIndexOf(0x0a) + 1;
+    if (cut === 0) {
+      carry = buf;
+      continue;
+    }
+    const piece = new Uint8Array(buf.buffer, buf.byteOffset, cut);
+    yield { bytes: piece, firstLine };
+    for (let p = piece.indexOf(0x0a); p >= 0; p = piece.indexOf(0x0a, p + 1)) firstLine++;
+    carry = buf.subarray(cut);
+  }
+  if (carry.length) yield { bytes: new Uint8Array(carry.buffer, carry.byteOffset, carry.length), firstLine };
 }

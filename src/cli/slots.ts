@@ -1,5 +1,5 @@
 import { display, KEY_ERROR_CODES, newSpan, parseKeyList } from '../core/index.ts';
-import { Out, readInput } from './io.ts';
+import { lineChunks, Out } from './io.ts';
 import { makePolicy, POLICY_HELP, type PolicyOptions } from './policy.ts';
 
 export interface SlotsOptions extends PolicyOptions {
@@ -27,31 +27,35 @@ export async function runSlots(opts: SlotsOptions): Promise<number> {
     process.stderr.write(`hashslot: ${policy.error}\n`);
     return 2;
   }
-  const list = parseKeyList(await readInput(opts.input));
   const out = new Out();
   const span = newSpan();
   const withRule = policy.name !== 'redis';
   const rows: string[][] = [];
-  const diagnosticByLine = new Map(list.diagnostics.map((d) => [d.line, d]));
-  for (let i = 0; i < list.count; i++) {
-    const start = list.offsets[i];
-    const end = list.offsets[i + 1];
-    if (list.invalid[i]) {
-      const d = diagnosticByLine.get(list.lines[i])!;
-      if (opts.json) out.line(JSON.stringify({ error: d.code, line: d.line, column: d.column, message: d.message }));
-      else rows.push([String(list.lines[i]), '', 'error', `${d.code}: ${d.message} (column ${d.column})`, '']);
-      continue;
+  // One piece of the input at a time, so 10 M keys stream through in constant memory with --json.
+  for await (const chunk of lineChunks(opts.input)) {
+    const list = parseKeyList(chunk.bytes, chunk.firstLine);
+    const diagnosticByLine = new Map(list.diagnostics.map((d) => [d.line, d]));
+    for (let i = 0; i < list.count; i++) {
+      const start = list.offsets[i];
+      const end = list.offsets[i + 1];
+      if (list.invalid[i]) {
+        const d = diagnosticByLine.get(list.lines[i])!;
+        if (opts.json) out.line(JSON.stringify({ error: d.code, line: d.line, column: d.column, message: d.message }));
+        else rows.push([String(list.lines[i]), '', 'error', `${d.code}: ${d.message} (column ${d.column})`, '']);
+        continue;
+      }
+      const slot = policy.locate(list.bytes, start, end, span);
+      if (slot < 0) {
+        const code = KEY_ERROR_CODES[slot];
+        if (opts.json) out.line(JSON.stringify({ error: code }));
+        else rows.push([String(list.lines[i]), display(list.bytes, start, end), 'error', code, '']);
+        continue;
+      }
+      const tag = display(list.bytes, span.start, span.end);
+      if (opts.json) out.line(JSON.stringify(withRule ? { slot, tag, rule: span.rule } : { slot, tag }));
+      else rows.push([String(list.lines[i]), display(list.bytes, start, end), String(slot), tag, withRule ? String(span.rule) : '']);
     }
-    const slot = policy.locate(list.bytes, start, end, span);
-    if (slot < 0) {
-      const code = KEY_ERROR_CODES[slot];
-      if (opts.json) out.line(JSON.stringify({ error: code }));
-      else rows.push([String(list.lines[i]), display(list.bytes, start, end), 'error', code, '']);
-      continue;
-    }
-    const tag = display(list.bytes, span.start, span.end);
-    if (opts.json) out.line(JSON.stringify(withRule ? { slot, tag, rule: span.rule } : { slot, tag }));
-    else rows.push([String(list.lines[i]), display(list.bytes, start, end), String(slot), tag, withRule ? String(span.rule) : '']);
+    if (opts.json) await out.drain();
   }
   if (!opts.json) printTable(out, rows, withRule);
   await out.end();

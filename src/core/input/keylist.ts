@@ -23,11 +23,12 @@ export interface KeyList {
 }
 
 /**
- * Parses the key-list format: one key per line, split on LF only. A line starting with `"` is a
+ * Parses the key-list format: one key per line, split on LF only. `firstLine` numbers the lines of a
+ * chunk cut from a longer input. A line starting with `"` is a
  * redis-cli quoted string; any other line is the key's raw bytes, minus one trailing CR (so CRLF files
  * work; a key that truly ends in CR must be quoted). Empty lines are skipped; the empty key is `""`.
  */
-export function parseKeyList(input: Uint8Array): KeyList {
+export function parseKeyList(input: Uint8Array, firstLine = 1): KeyList {
   let lineCount = 1;
   for (let i = 0; i < input.length; i++) if (input[i] === LF) lineCount++;
 
@@ -40,7 +41,7 @@ export function parseKeyList(input: Uint8Array): KeyList {
   const diagnostics: Diagnostic[] = [];
   let count = 0;
   let used = 0;
-  let line = 0;
+  let line = firstLine - 1;
   let start = 0;
   while (start <= input.length) {
     line++;
