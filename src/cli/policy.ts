@@ -51,7 +51,8 @@ export async function makePolicy(opts: PolicyOptions): Promise<Policy | { error:
   } catch (e) {
     return { error: `cannot read rules file ${opts.rules}: ${(e as Error).message}` };
   }
-  const ruleSet = parseRules(text);
+  // Editors on Windows may save a BOM; it is not part of rule 1.
+  const ruleSet = parseRules(text.replace(/^\uFEFF/, ''));
   for (const d of ruleSet.diagnostics) {
     if (d.severity !== 'error') process.stderr.write(`${formatRuleError(opts.rules, { ...d, code: `${d.severity}: ${d.code}` })}\n`);
   }

@@ -1,6 +1,7 @@
 const utf8Encoder = new TextEncoder();
-const utf8Strict = new TextDecoder('utf-8', { fatal: true });
-const utf8Lenient = new TextDecoder('utf-8');
+// ignoreBOM: a key that starts with EF BB BF keeps those bytes in what is shown.
+const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf8Lenient = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** UTF-8 bytes of a JS string (what a user typed in a text field). */
 export function utf8(text: string): Uint8Array {

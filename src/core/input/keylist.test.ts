@@ -68,3 +68,16 @@ describe('display', () => {
     expect(u.ok && Array.from(u.bytes)).toEqual(Array.from(key));
   });
 });
+
+describe('display of unusual keys (found in review)', () => {
+  it('keeps a leading BOM visible and round-trips it', () => {
+    const key = new Uint8Array([0xef, 0xbb, 0xbf, 0x61]);
+    const shown = display(key);
+    expect(shown).toBe('"\\xef\\xbb\\xbfa"');
+    expect(Array.from(keyAt(parseKeyList(utf8(shown)), 0))).toEqual(Array.from(key));
+  });
+  it('shows a 4 MB key without overflowing the stack', () => {
+    const key = new Uint8Array(4 << 20).fill(0x61);
+    expect(display(key)).toHaveLength(4 << 20);
+  });
+});

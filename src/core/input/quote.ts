@@ -1,4 +1,4 @@
-import { decodeUtf8Strict } from '../bytes.ts';
+import { decodeUtf8Strict, latin1 } from '../bytes.ts';
 
 /** Result of reading one redis-cli double-quoted string. */
 export type Unquoted =
@@ -104,7 +104,7 @@ export function display(bytes: Uint8Array, start = 0, end = bytes.length): strin
     if (c >= 0x80) ascii = false;
   }
   const slice = bytes.subarray(start, end);
-  if (ascii) return String.fromCharCode.apply(null, slice as unknown as number[]);
+  if (ascii) return latin1(slice);
   const text = decodeUtf8Strict(slice);
   // C1 controls and invisible format characters would make two different keys look the same.
   if (text === null || /[\u0080-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/.test(text)) {

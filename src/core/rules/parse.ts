@@ -82,15 +82,19 @@ class Parser {
     return true;
   }
 
-  /** In extended mode, white space and #-comments between items are ignored. */
-  skipExtended(f: Flags): void {
-    if (!f.x) return;
+  /**
+   * Skips what PCRE treats as absent between items, even between an item and its quantifier:
+   * `(?#…)` comments, `\E`, an empty `\Q\E`, and in extended mode white space and #-comments.
+   */
+  skipIgnorable(f: Flags): void {
     for (;;) {
       const c = this.peek();
-      if (isSpaceX(c)) this.pos++;
-      else if (c === ch('#')) {
+      if (f.x && isSpaceX(c)) this.pos++;
+      else if (f.x && c === ch('#')) {
         while (this.pos < this.src.length && this.src[this.pos] !== 0x0a) this.pos++;
       } else if (this.startsWith('(?#')) this.skipComment();
+      else if (this.startsWith('\\Q\\E')) this.pos += 4;
+      else if (this.startsWith('\\E')) this.pos += 2;
       else return;
     }
   }
@@ -117,22 +121,34 @@ class Parser {
   parseSequence(f: Flags, depth: number): Node {
     const items: Node[] = [];
     for (;;) {
-      this.skipExtended(f);
+      this.skipIgnorable(f);
       const c = this.peek();
       if (c < 0 || c === ch('|') || c === ch(')')) break;
+      if (this.startsWith('\\Q')) {
+        // Quoted text is literals one by one: a quantifier after it repeats only the last byte.
+        this.pos += 2;
+        const start = this.pos;
+        while (this.pos < this.src.length && !this.startsWith('\\E')) this.pos++;
+        const bytes = this.src.subarray(start, this.pos);
+        if (this.startsWith('\\E')) this.pos += 2;
+        for (let k = 0; k + 1 < bytes.length; k++) items.push(this.lit(bytes[k], f));
+        if (bytes.length > 0) items.push(this.parseQuantifiers(this.lit(bytes[bytes.length - 1], f), f));
+        continue;
+      }
       const atom = this.parseAtom(f, depth);
-      if (atom === null) continue; // option setting or comment
+      if (atom === null) continue; // an option setting
       items.push(this.parseQuantifiers(atom, f));
     }
     return items.length === 1 ? items[0] : items.length === 0 ? { t: 'empty' } : { t: 'seq', items };
   }
 
   parseQuantifiers(atom: Node, f: Flags): Node {
-    this.skipExtended(f);
+    this.skipIgnorable(f);
     const q = this.readQuantifier();
     if (q === null) return atom;
     if (atom.t === 'assert') this.fail('syntax', 'quantifier does not follow a repeatable item', q.at, this.pos);
     let greedy = true;
+    this.skipIgnorable(f);
     const suffix = this.peek();
     if (suffix === ch('?')) {
       greedy = false;
@@ -143,7 +159,7 @@ class Parser {
     if (f.U) greedy = !greedy;
     if (q.max !== Infinity && q.min > q.max) this.fail('syntax', 'numbers out of order in {} quantifier', q.at, this.pos);
     const node: Node = { t: 'repeat', min: q.min, max: q.max, greedy, body: atom };
-    this.skipExtended(f);
+    this.skipIgnorable(f);
     const again = this.peek();
     if (again === ch('*') || again === ch('+') || again === ch('?') || (again === ch('{') && this.quantifierBraceAt(this.pos))) {
       this.fail('syntax', 'quantifier does not follow a repeatable item', this.pos);
@@ -360,8 +376,6 @@ class Parser {
       // falls through
       case ch('k'): this.unsupported('backreference', 'a backreference \\k<name>', start, this.pos);
       // falls through
-      case ch('Q'): return this.parseQuoted(f);
-      case ch('E'): return { t: 'empty' };
     }
     if (isDigit(c) && c !== ch('0')) {
       // PCRE2: a decimal number below 10, starting with 8 or 9, or naming an existing group is a
@@ -444,13 +458,6 @@ class Parser {
     return v;
   }
 
-  parseQuoted(f: Flags): Node {
-    const items: Node[] = [];
-    while (this.pos < this.src.length && !this.startsWith('\\E')) items.push(this.lit(this.src[this.pos++], f));
-    if (this.startsWith('\\E')) this.pos += 2;
-    return items.length === 1 ? items[0] : { t: 'seq', items };
-  }
-
   parseClass(f: Flags, start: number): ByteSet {
     let set = emptySet();
     let negate = false;
@@ -460,6 +467,7 @@ class Parser {
     }
     let first = true;
     for (;;) {
+      this.skipClassIgnorable();
       if (this.pos >= this.src.length) this.fail('syntax', 'missing terminating ] for character class', start, this.src.length);
       const c = this.src[this.pos];
       if (c === ch(']') && !first) {
@@ -472,8 +480,12 @@ class Parser {
         continue;
       }
       if (c === ch('[') && (this.peek(1) === ch(':') || this.peek(1) === ch('.') || this.peek(1) === ch('='))) {
-        const posix = this.readPosix();
+        const posix = this.readPosix(f);
         if (posix) {
+          this.skipClassIgnorable();
+          if (this.peek() === ch('-') && this.peek(1) !== ch(']') && this.peek(1) >= 0) {
+            this.fail('syntax', 'invalid range in character class', this.pos, this.pos + 1);
+          }
           addSet(set, posix);
           continue;
         }
@@ -484,12 +496,9 @@ class Parser {
         if (this.startsWith('\\E')) this.pos += 2;
         continue;
       }
-      if (c === ch('\\') && this.peek(1) === ch('E')) {
-        this.pos += 2;
-        continue;
-      }
       const atStart = this.pos;
       const lo = this.classAtom(start);
+      this.skipClassIgnorable();
       if (typeof lo !== 'number') {
         // PCRE2 10.42 refuses a range that starts at a class type, such as [\d-z].
         if (this.peek() === ch('-') && this.peek(1) !== ch(']') && this.peek(1) >= 0) {
@@ -501,6 +510,7 @@ class Parser {
       // A range, unless the '-' is last or is followed by a class type such as \d.
       if (this.peek() === ch('-') && this.peek(1) !== ch(']') && this.peek(1) >= 0) {
         this.pos++;
+        this.skipClassIgnorable();
         if (this.peek() === ch('[') && this.peek(1) === ch(':')) {
           this.fail('syntax', 'invalid range in character class', atStart, this.pos + 1);
         }
@@ -534,6 +544,15 @@ class Parser {
     return this.literalEscape(e, this.pos - 2, true);
   }
 
+  /** Inside a class PCRE ignores `\E` and an empty `\Q\E` entirely (they do not even end "`]` first"). */
+  skipClassIgnorable(): void {
+    for (;;) {
+      if (this.startsWith('\\Q\\E')) this.pos += 4;
+      else if (this.startsWith('\\E')) this.pos += 2;
+      else return;
+    }
+  }
+
   /** End of a POSIX class `[:name:]` (or `[.x.]`, `[=x=]`) starting at `i`, or 0. */
   posixEndAt(i: number): number {
     const open = this.src[i + 1];
@@ -543,7 +562,7 @@ class Parser {
     return this.src[j] === open && this.src[j + 1] === ch(']') ? j + 2 : 0;
   }
 
-  readPosix(): ByteSet | null {
+  readPosix(f: Flags): ByteSet | null {
     const open = this.src[this.pos + 1];
     let j = this.pos + 2;
     const negated = open === ch(':') && this.src[j] === ch('^');
@@ -552,9 +571,11 @@ class Parser {
     while (j < this.src.length && this.src[j] >= 0x61 && this.src[j] <= 0x7a) j++;
     if (this.src[j] !== open || this.src[j + 1] !== ch(']')) return null;
     if (open !== ch(':')) this.fail('syntax', 'POSIX collating elements are not supported', this.pos, j + 2);
-    const name = String.fromCharCode(...this.src.subarray(nameStart, j));
+    const written = String.fromCharCode(...this.src.subarray(nameStart, j));
+    // Caseless, PCRE2 reads [:upper:] and [:lower:] as [:alpha:], so their negations exclude all letters.
+    const name = f.i && (written === 'upper' || written === 'lower') ? 'alpha' : written;
     const set = posixClass(name);
-    if (!set) this.fail('syntax', `unknown POSIX class name: ${name}`, this.pos, j + 2);
+    if (!set) this.fail('syntax', `unknown POSIX class name: ${written}`, this.pos, j + 2);
     this.pos = j + 2;
     return negated ? invert(set) : set;
   }

@@ -139,3 +139,11 @@ describe('hostile rules finish in linear time (the test times out if not)', () =
     expect(tagOf('.*\\{(?<tag>.*)\\}.*', '{'.repeat(200_000))).toBeNull();
   });
 });
+
+describe('rules whose matcher cost would explode are refused', () => {
+  it('more than 8 nested repeats that can match empty', () => {
+    const nested = (n: number) => `(?<tag>${'(?:'.repeat(n)}a*${')*'.repeat(n)})`;
+    expect(parseRules(nested(8)).diagnostics).toEqual([]);
+    expect(parseRules(nested(9)).diagnostics.map((d) => d.code)).toEqual(['rule-too-complex']);
+  });
+});

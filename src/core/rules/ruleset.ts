@@ -2,7 +2,7 @@ import { columnOf, utf8 } from '../bytes.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import type { Node } from './ast.ts';
 import type { ParsedRule } from './engine.ts';
-import { compileProgram, ProgramTooLarge } from './program.ts';
+import { compileProgram, ProgramTooLarge, type Program } from './program.ts';
 import { parseRule } from './parse.ts';
 
 /** Redis Cloud / Software limits for custom rules. */
@@ -66,7 +66,14 @@ export function parseRules(text: string): RuleSet {
       continue;
     }
     try {
-      compileProgram(parsed.ast);
+      const program = compileProgram(parsed.ast);
+      if (maxEmptyLoopNesting(program) > MAX_EMPTY_LOOP_NESTING) {
+        // Each such level doubles the matcher's memo; beyond this, memory and time explode.
+        diagnostics.push(
+          diagnostic('error', 'rule-too-complex', `rule nests more than ${MAX_EMPTY_LOOP_NESTING} repeats whose body can match empty; simplify it`, line, 1, endCol),
+        );
+        continue;
+      }
     } catch (e) {
       if (!(e instanceof ProgramTooLarge)) throw e;
       diagnostics.push(
@@ -90,6 +97,15 @@ export function parseRules(text: string): RuleSet {
     rules.push({ index, line, source, bytes, ast: parsed.ast, tagMayBeUnset });
   }
   return { rules, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };
+}
+
+/** Deepest nesting of loops whose body can match empty (each doubles the memo of the states inside). */
+const MAX_EMPTY_LOOP_NESTING = 8;
+
+function maxEmptyLoopNesting(p: Program): number {
+  let max = 0;
+  for (let pc = 0; pc + 1 < p.loopStart.length; pc++) max = Math.max(max, p.loopStart[pc + 1] - p.loopStart[pc]);
+  return max;
 }
 
 /** Whether every match of `n` sets the group named tag (else the tag may be unset). */
