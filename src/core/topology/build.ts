@@ -165,7 +165,8 @@ export function buildTopology(
         c.runs.push([runStart, end]);
         runOwner = -1;
       };
-      for (let s = r.start; s <= r.end; s++) {
+      // Parsers refuse ranges outside 0..16383; clamping here keeps a slip from hanging or crashing.
+      for (let s = Math.max(0, r.start); s <= Math.min(SLOTS - 1, r.end); s++) {
         const owner = slotShard[s];
         if (owner === -1) {
           slotShard[s] = i;

@@ -169,7 +169,7 @@ function parseNodes(lines: SourceLine[], locate: Locate, sink: Sink, anchor: { l
       if (r) {
         const a = Number(r[1]);
         const b = r[2] === undefined ? a : Number(r[2]);
-        if (a >= SLOTS || b >= SLOTS || b < a) {
+        if (a < 0 || a >= SLOTS || b >= SLOTS || b < a) {
           sink.add('error', 'bad-slot', `"${s.text}" is not a slot range within 0-${SLOTS - 1}`, ...loc);
           continue;
         }
@@ -370,7 +370,7 @@ function interpretSlots(entries: unknown[], where: (v: unknown) => number, sink:
       sink.add('error', 'bad-slots-entry', `CLUSTER SLOTS entry ${k + 1} should start with two slot numbers`, line);
       return;
     }
-    if (start >= SLOTS || end >= SLOTS || end < start) {
+    if (start < 0 || start >= SLOTS || end >= SLOTS || end < start) {
       sink.add('error', 'bad-slot', `CLUSTER SLOTS entry ${k + 1}: ${start}-${end} is not a slot range within 0-${SLOTS - 1}`, line);
       return;
     }
@@ -431,7 +431,7 @@ function interpretShards(entries: unknown[], where: (v: unknown) => number, sink
     }
     const d: ShardDraft = { key: `#${k}`, replicas: [], ranges: [], line };
     for (const [a, b] of ranges) {
-      if (a >= SLOTS || b >= SLOTS || b < a) sink.add('error', 'bad-slot', `CLUSTER SHARDS entry ${k + 1}: ${a}-${b} is not a slot range within 0-${SLOTS - 1}`, where(m.get('slots')));
+      if (a < 0 || a >= SLOTS || b >= SLOTS || b < a) sink.add('error', 'bad-slot', `CLUSTER SHARDS entry ${k + 1}: ${a}-${b} is not a slot range within 0-${SLOTS - 1}`, where(m.get('slots')));
       else d.ranges.push({ start: a, end: b, line: where(m.get('slots')) });
     }
     nodeList.forEach((raw, i) => {
