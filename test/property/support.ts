@@ -17,14 +17,17 @@ const RUNS_OVERRIDE = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : undefi
 
 fc.configureGlobal({ seed: SEED, numRuns: RUNS_OVERRIDE ?? 300, endOnFailure: false });
 
-/** Run count for one property: `n` by default, `FC_RUNS` when set. */
-export function runs(n: number): number {
-  return RUNS_OVERRIDE ?? n;
+/**
+ * Run count for one property: `n` by default, `FC_RUNS` when set. Expensive properties (huge inputs)
+ * pass `max`, the most cases they run even under a large `FC_RUNS`.
+ */
+export function runs(n: number, max = Infinity): number {
+  return Math.min(RUNS_OVERRIDE ?? n, Math.max(n, max));
 }
 
-/** Options for one `fc.assert`: the fixed seed and `runs(n)` cases. */
-export function opts(n: number): { numRuns: number; seed: number } {
-  return { numRuns: runs(n), seed: SEED };
+/** Options for one `fc.assert`: the fixed seed and `runs(n, max)` cases. */
+export function opts(n: number, max?: number): { numRuns: number; seed: number } {
+  return { numRuns: runs(n, max), seed: SEED };
 }
 
 const enc = new TextEncoder();
