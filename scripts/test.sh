@@ -14,8 +14,10 @@ node scripts/build-command-table.js --check
 echo "== core purity"
 node scripts/lint-core-purity.js
 echo "== unit and oracle tests"
-npx vitest run
+mkdir -p .tmp && rm -f .tmp/vitest.json .tmp/e2e.json
+npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json
 echo "== build"
 npx vite build --logLevel warn
 echo "== end-to-end"
-npx playwright test -c e2e/playwright.config.ts
+PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/.tmp/e2e.json" npx playwright test -c e2e/playwright.config.ts --reporter=list,json
+node scripts/summary.js
