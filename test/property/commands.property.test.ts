@@ -263,6 +263,25 @@ describe('property: splitArgs / tokenizeCommands round trips', () => {
     );
   });
 
+  it('a copied redis-cli session (prompts, commands, replies) reads back as exactly its commands; the replies are skipped', () => {
+    const prompt = fc.constantFrom('127.0.0.1:6379> ', '127.0.0.1:6379[2]> ', '[::1]:7000(TX)> ', 'localhost:6380> ', 'redis /tmp/r.sock> ', 'not connected> ');
+    const reply = fc.constantFrom(
+      '(integer) 1', 'OK', 'QUEUED', 'PONG', '(nil)', '"v"', '"a\\x00b"', '1) "a"', '2) "b"', '   3) 1) (integer) 0', '(error) ERR x', '(empty array)',
+      '(empty list or set)', 'used_memory:1', '(0.53s)', '# Server', '', 'string', '1# "k" => "v"', '(true)', '(double) 1.5',
+    );
+    const session = fc.array(fc.tuple(prompt, fc.array(anyBytes(12), { minLength: 1, maxLength: 4 }), fc.array(reply, { maxLength: 4 })), { maxLength: 5 });
+    fc.assert(
+      fc.property(session, (steps) => {
+        const text = steps.map(([p, args, replies]) => [p + args.map((a) => quote(a)).join(' '), ...replies].join('\n')).join('\n');
+        const { lines } = tokenizeCommands(utf8(text));
+        const commands = lines.filter((l) => l.kind === 'command');
+        expect(commands.map((l) => l.args.map(hex))).toEqual(steps.map(([, args]) => args.map(hex)));
+        for (const l of commands) expect(l.source).toBe('prompt');
+      }),
+      opts(1000),
+    );
+  });
+
   /** Unquoted words: no blanks, quotes, NUL or `>`, not starting with `#`. */
   const word = wellFormedText(6)
     .map((s) => s.replace(/[\s"'\0>]/g, ''))

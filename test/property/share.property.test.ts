@@ -9,8 +9,13 @@ import { opts, wellFormedText } from './support.ts';
 const PANELS = ['keys', 'groups', 'slotmap', 'shards', 'commands', 'migration', 'explain'] as const;
 const POLICIES = ['redis', 'standard', 'custom'] as const;
 
-/** Inputs: each the example's, or arbitrary well-formed text (JSON and UTF-8 cannot carry lone surrogates). */
-const input = (example: string) => fc.oneof({ arbitrary: fc.constant(example), weight: 1 }, { arbitrary: wellFormedText(30), weight: 3 });
+/**
+ * Inputs: each the example's, arbitrary well-formed text, or any UTF-16 (lone surrogates included: UTF-8
+ * cannot carry them, but JSON.stringify writes them as \uD800 escapes, so they survive a link too).
+ */
+const anyUtf16 = fc.string({ unit: fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0xd800, max: 0xdfff })).map((c) => String.fromCharCode(c)), maxLength: 20 });
+const input = (example: string) =>
+  fc.oneof({ arbitrary: fc.constant(example), weight: 1 }, { arbitrary: wellFormedText(30), weight: 3 }, { arbitrary: anyUtf16, weight: 1 });
 const settings: fc.Arbitrary<Settings> = fc.record({
   policy: fc.constantFrom(...POLICIES),
   compare: fc.constantFrom(null, ...POLICIES),
