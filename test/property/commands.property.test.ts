@@ -6,6 +6,7 @@ import {
 } from '../../src/core/index.ts';
 import { splitArgs } from '../../src/core/commands/tokenize.ts';
 import { anyBytes, editorLength, hex, hostileBytes, opts, splitLinesLF, wellFormedText } from './support.ts';
+import { concatBytes } from '../../src/core/bytes.ts';
 
 const enc = new TextEncoder();
 const VERDICTS = ['ok', 'crossslot', 'no-keys', 'error'];
@@ -65,10 +66,10 @@ const structuredLine = fc
     const bytes: Uint8Array[] = [enc.encode(prefix), name];
     for (const [s, t] of parts) bytes.push(s, t);
     bytes.push(enc.encode(tail));
-    return concatAll(bytes);
+    return concatBytes(bytes);
   });
 const structuredInput = fc.array(structuredLine, { maxLength: 10 }).chain((lines) =>
-  fc.constantFrom('\n', '\r\n').map((nl) => concatAll(lines.flatMap((l, i) => (i ? [enc.encode(nl), l] : [l])))),
+  fc.constantFrom('\n', '\r\n').map((nl) => concatBytes(lines.flatMap((l, i) => (i ? [enc.encode(nl), l] : [l])))),
 );
 /** Well-formed commands (K = a key) in session-like scripts: transactions, WATCH, scripts, SORT, XREAD. */
 const TEMPLATES = [
@@ -88,15 +89,6 @@ const scriptLine = fc.tuple(fc.constantFrom(...TEMPLATES), fc.array(keyToken, { 
 const scriptInput = fc.array(scriptLine, { maxLength: 12 }).map((ls) => utf8(ls.join('\n')));
 const commandInput = fc.oneof(structuredInput, scriptInput, anyBytes(100));
 
-function concatAll(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 // ------------------------------------------------------------------------------------------------
 

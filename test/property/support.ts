@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { concatBytes } from '../../src/core/bytes.ts';
 
 /**
  * Shared set-up for the property tests (issue 8, hostile input).
@@ -33,15 +34,7 @@ export function opts(n: number, max?: number): { numRuns: number; seed: number }
 const enc = new TextEncoder();
 
 /** Concatenates byte arrays. */
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export const concat = concatBytes;
 
 /** Byte-equality, with a readable failure message (fast-check prints the thrown error). */
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
