@@ -57,6 +57,10 @@ test('a CROSSSLOT command is flagged with its fix, per deployment', async ({ pag
   await expect(table.getByTestId('fix')).toContainText('{user:1000}:profile  {user:1000}:settings');
   await expect(page.getByTestId('commands-editor').locator('.squiggly-warning')).toHaveCount(1);
   await expect(page.getByTestId('problems')).toContainText('Commands 1:1');
+  // user:1000:profile (8918) and user:1000:settings (15083) are on different shards of 3; on 1 shard, one node.
+  await expect(table.getByTestId('one-shard')).toHaveCount(0);
+  await page.getByTestId('shard-count').fill('1');
+  await expect(table.getByTestId('one-shard')).toContainText('all on Shard 1');
   await page.getByTestId('target').selectOption('enterprise-proxy');
   await expect(table.getByRole('row').nth(1)).toContainText('split across them');
 });

@@ -59,6 +59,8 @@ export interface CommandRow {
   all: Record<Target, TargetVerdict['verdict']>;
   suggestion?: string[];
   transaction?: { from: number; to: number };
+  /** When the keys span slots: the one shard holding all of them, if there is one (same node ≠ same slot). */
+  oneShard?: string;
 }
 
 export interface Problems {

@@ -10,6 +10,15 @@ import type { AnalysisResult, CommandRow, Explanation, Inputs, KeyRow, KeySort, 
 /** Keys whose hashed part the editor highlights (the rest would cost more than it shows). */
 const HIGHLIGHTED_KEYS = 5000;
 
+/** The shard that holds every slot of a multi-slot key set, or undefined (also for a single slot). */
+function oneShard(slots: number[], shards: ShardMap): string | undefined {
+  const distinct = new Set(slots);
+  if (distinct.size < 2 || slots.some((s) => s < 0)) return undefined;
+  const owners = new Set([...distinct].map((s) => shards.slotShard[s]));
+  const [owner] = owners;
+  return owners.size === 1 && owner >= 0 ? shards.labels[owner] : undefined;
+}
+
 interface State {
   report: ReportInput;
   list: KeyList;
@@ -82,6 +91,7 @@ export class AnalysisSession {
       all: Object.fromEntries(TARGETS.map((t) => [t, r.verdicts[t].verdict])) as Record<Target, CommandRow['verdict']['verdict']>,
       suggestion: r.suggestion,
       transaction: r.transaction,
+      oneShard: oneShard(r.slots, layout.shards),
     }));
 
     let migration: AnalysisResult['migration'] = null;
