@@ -115,3 +115,20 @@ test('print gives the results without editors or controls', async ({ page }) => 
   await expect(page.locator('section.inputs')).toBeHidden();
   await expect(page.getByTestId('keys-table')).toBeVisible();
 });
+
+test('inputs survive a reload (local storage) until reset', async ({ page }) => {
+  await page.goto('./');
+  await settled(page);
+  await setInput(page, 'keys-editor', 'kept:{me}:1\nkept:{me}:2');
+  await expect(page.getByTestId('keys-table').getByRole('row')).toHaveCount(2);
+  await page.waitForTimeout(700);
+  await page.goto(page.url().split('#')[0]); // the bare address, no link
+  await settled(page);
+  await expect(page.getByTestId('restored')).toBeVisible();
+  await expect(page.getByTestId('keys-table').getByRole('row')).toHaveCount(2);
+  await page.getByTestId('reset').click();
+  await expect(page.getByTestId('keys-table').getByRole('row').first()).toContainText('user:1000:profile');
+  await page.goto(page.url().split('#')[0]);
+  await settled(page);
+  await expect(page.getByTestId('restored')).toHaveCount(0);
+});
