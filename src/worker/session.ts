@@ -1,5 +1,5 @@
 import {
-  analyzeCommands, commandKeys, csvKeys, describeLayout, markdownReport, shardRows, type CsvKeyRow, type ReportInput, createCustomPolicy, crc16, display, distribution, evenLayout, formatRanges, KEY_ERROR_CODES,
+  analyzeCommands, commandKeys, csvKeys, describeLayout, markdownReport, shardRows, type CsvKeyRow, type ReportInput, createCustomPolicy, crc16, display, distribution, evenLayout, KEY_ERROR_CODES,
   migrationDiff, parseKeyList, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, slotTable,
   standardPolicy, STANDARD_RULES, TARGETS, tokenizeCommands, utf8, verdictChanges, type KeyList, type Policy,
   type PolicyName, type RegexEngine, type ShardMap, type SlotTable, type Target,
@@ -103,8 +103,7 @@ export class AnalysisSession {
     policy.dispose();
     other?.dispose();
 
-    const ranges = shards.labels.map(() => [] as number[]);
-    shards.slotShard.forEach((s, slot) => s >= 0 && ranges[s].push(slot));
+    const shardList = shardRows(shards, d.perShard);
     this.order = null;
     const rulesOf = (name: PolicyName | null, set: typeof ruleSets.a) => (name === 'custom' ? set.rules.map((r) => r.source) : undefined);
     this.state = {
@@ -116,7 +115,7 @@ export class AnalysisSession {
         keyCount: list.count,
         unplaced: d.unplaced,
         distribution: d,
-        shards: shardRows(shards, d.perShard),
+        shards: shardList,
         commands: analysis.reports,
         migration,
         generatedBy: 'Slot Playground',
@@ -136,7 +135,7 @@ export class AnalysisSession {
       keyCount: list.count,
       unplaced: d.unplaced,
       usedSlots: d.usedSlots,
-      shards: shards.labels.map((label, i) => ({ label, keys: d.perShard[i], ranges: formatRanges(ranges[i]) })),
+      shards: shardList,
       perSlot: d.perSlot,
       slotShard: shards.slotShard,
       maxShardOverMean: d.maxShardOverMean,
