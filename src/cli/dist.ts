@@ -1,4 +1,4 @@
-import { display, parseKeyList, slotTable, KEY_ERROR_CODES } from '../core/index.ts';
+import { display, keyErrorMessage, parseKeyList, slotTable, KEY_ERROR_CODES, KEY_TOO_LONG } from '../core/index.ts';
 import { distribution } from '../core/distribution/distribution.ts';
 import { Out, readInput } from './io.ts';
 import { makePolicy, POLICY_HELP, type PolicyOptions } from './policy.ts';
@@ -17,7 +17,8 @@ and co-location groups.
 
 ${POLICY_HELP}
 ${TOPOLOGY_HELP}
-  --json                 one JSON object per key ({"key", "slot", "tag", "shard"} or {"key", "error"}),
+  --json                 one JSON object per key ({"key", "slot", "tag", "shard"} or {"key", "error"};
+                         an unreadable line or a key over 16 MiB: {"key": null, "error", "line", "message"}),
                          then one {"summary": {...}}`;
 
 /** `hashslot dist`: returns the exit code. */
@@ -31,10 +32,14 @@ export async function runDist(opts: DistOptions): Promise<number> {
   const d = distribution(list, table, shards);
   const out = new Out();
   if (opts.json) {
+    const diagnosticByLine = new Map(list.diagnostics.map((d) => [d.line, d]));
     for (let i = 0; i < list.count; i++) {
       const key = display(list.bytes, list.offsets[i], list.offsets[i + 1]);
       const slot = table.slots[i];
-      if (slot < 0) out.line(JSON.stringify({ key, error: KEY_ERROR_CODES[slot] ?? 'unreadable-line' }));
+      const bad = list.invalid[i] ? diagnosticByLine.get(list.lines[i]) : undefined;
+      // An unreadable line (bad quoting, a key over the size limit) says what the parser said.
+      if (bad) out.line(JSON.stringify({ key: null, error: bad.code, line: bad.line, message: bad.message }));
+      else if (slot < 0) out.line(JSON.stringify({ key, error: KEY_ERROR_CODES[slot] ?? 'unreadable-line', message: slot === KEY_TOO_LONG ? keyErrorMessage(slot, list.offsets[i + 1] - list.offsets[i]) : undefined }));
       else {
         const shard = shards.slotShard[slot];
         out.line(JSON.stringify({ key, slot, tag: display(list.bytes, table.tagStart[i], table.tagEnd[i]), shard: shard >= 0 ? shards.labels[shard] : null }));

@@ -57,18 +57,23 @@ export class Out {
 export async function* lineChunks(file: string | undefined): AsyncGenerator<{ bytes: Uint8Array; firstLine: number }> {
   const stream = file === undefined || file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
   let carry: Buffer = Buffer.alloc(0);
+  // Pieces of a line longer than one read, joined once its LF arrives: joining at every read would
+  // copy a 16 MiB line hundreds of times.
+  let pending: Buffer[] = [];
   let firstLine = 1;
   for await (const chunk of stream) {
-    const buf = carry.length ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
-    const cut = buf.lastIndexOf(0x0a) + 1;
-    if (cut === 0) {
-      carry = buf;
+    if ((chunk as Buffer).indexOf(0x0a) < 0) {
+      pending.push(chunk as Buffer);
       continue;
     }
+    const buf = carry.length || pending.length ? Buffer.concat([carry, ...pending, chunk as Buffer]) : (chunk as Buffer);
+    pending = [];
+    const cut = buf.lastIndexOf(0x0a) + 1;
     const piece = new Uint8Array(buf.buffer, buf.byteOffset, cut);
     yield { bytes: piece, firstLine };
     for (let p = piece.indexOf(0x0a); p >= 0; p = piece.indexOf(0x0a, p + 1)) firstLine++;
     carry = buf.subarray(cut);
   }
+  if (pending.length) carry = Buffer.concat([carry, ...pending]);
   if (carry.length) yield { bytes: new Uint8Array(carry.buffer, carry.byteOffset, carry.length), firstLine };
 }

@@ -1,4 +1,4 @@
-import { display, KEY_ERROR_CODES, newSpan, parseKeyList } from '../core/index.ts';
+import { display, KEY_ERROR_CODES, KEY_TOO_LONG, keyErrorMessage, newSpan, parseKeyList } from '../core/index.ts';
 import { lineChunks, Out } from './io.ts';
 import { makePolicy, POLICY_HELP, type PolicyOptions } from './policy.ts';
 
@@ -15,7 +15,9 @@ and prints each key's hash slot and hashed tag under the chosen policy.
 
 ${POLICY_HELP}
   --json                 one JSON object per non-empty input line:
-                         {"slot": N, "tag": "...", "rule": R} or {"error": "no-rule-matched"}
+                         {"slot": N, "tag": "...", "rule": R} or {"error": "no-rule-matched"};
+                         an unreadable line or a key over 16 MiB:
+                         {"error": CODE, "line": N, "column": C, "message": "..."}
   --input FILE           read keys from FILE instead of stdin
 
 Exit status: 0 (per-key errors are results), 2 for bad usage or a bad rules file.`;
@@ -31,6 +33,8 @@ export async function runSlots(opts: SlotsOptions): Promise<number> {
   const span = newSpan();
   const withRule = policy.name !== 'redis';
   const rows: string[][] = [];
+  // Table cells are cut to fit; an error's full message is printed under the table.
+  const notes: string[] = [];
   // One piece of the input at a time, so 10 M keys stream through in constant memory with --json.
   for await (const chunk of lineChunks(opts.input)) {
     const list = parseKeyList(chunk.bytes, chunk.firstLine);
@@ -41,14 +45,22 @@ export async function runSlots(opts: SlotsOptions): Promise<number> {
       if (list.invalid[i]) {
         const d = diagnosticByLine.get(list.lines[i])!;
         if (opts.json) out.line(JSON.stringify({ error: d.code, line: d.line, column: d.column, message: d.message }));
-        else rows.push([String(list.lines[i]), '', 'error', `${d.code}: ${d.message} (column ${d.column})`, '']);
+        else {
+          rows.push([String(list.lines[i]), '', 'error', d.code, '']);
+          notes.push(`line ${d.line}, column ${d.column}: ${d.code}: ${d.message}`);
+        }
         continue;
       }
       const slot = policy.locate(list.bytes, start, end, span);
       if (slot < 0) {
         const code = KEY_ERROR_CODES[slot];
-        if (opts.json) out.line(JSON.stringify({ error: code }));
-        else rows.push([String(list.lines[i]), display(list.bytes, start, end), 'error', code, '']);
+        // A too-long key says why (the global limit or the rules' budget); no-rule-matched needs no more.
+        const message = slot === KEY_TOO_LONG ? keyErrorMessage(slot, end - start) : undefined;
+        if (opts.json) out.line(JSON.stringify({ error: code, message }));
+        else {
+          rows.push([String(list.lines[i]), display(list.bytes, start, end), 'error', code, '']);
+          if (message) notes.push(`line ${list.lines[i]}: ${code}: ${message}`);
+        }
         continue;
       }
       const tag = display(list.bytes, span.start, span.end);
@@ -57,7 +69,11 @@ export async function runSlots(opts: SlotsOptions): Promise<number> {
     }
     if (opts.json) await out.drain();
   }
-  if (!opts.json) printTable(out, rows, withRule);
+  if (!opts.json) {
+    printTable(out, rows, withRule);
+    if (notes.length) out.line('');
+    for (const n of notes) out.line(n);
+  }
   await out.end();
   policy.dispose();
   return 0;

@@ -4,11 +4,12 @@ export { newSpan, type TagSpan } from './slots/span.ts';
 export { redisTag } from './slots/redis.ts';
 export { STANDARD_RULES, standardTag, dependsOnNewlineMode } from './slots/standard.ts';
 export {
-  createCustomPolicy, redisPolicy, standardPolicy, KEY_ERROR_CODES, KEY_TOO_LONG, NO_RULE_MATCHED,
+  createCustomPolicy, redisPolicy, standardPolicy, keyErrorMessage, KEY_ERROR_CODES, KEY_TOO_LONG, NO_RULE_MATCHED,
   type CustomOptions, type Policy, type PolicyName,
 } from './slots/policy.ts';
 export { slotTable, INVALID_LINE, type SlotTable } from './slots/batch.ts';
 export { parseKeyList, keyAt, type KeyList } from './input/keylist.ts';
+export { MAX_KEY_BYTES, MAX_KEY_LABEL, keyTooLongMessage } from './input/limits.ts';
 export { display, quote, unquote } from './input/quote.ts';
 export { parseRules, MAX_RULES, MAX_RULE_BYTES, type RuleSet } from './rules/ruleset.ts';
 export type { CompiledRule, ParsedRule, RegexEngine } from './rules/engine.ts';

@@ -1,3 +1,6 @@
+import { MAX_KEY_LABEL } from '../input/limits.ts';
+import { KEY_TOO_LONG } from '../slots/policy.ts';
+
 /** Where the commands will run: each has its own rule for keys in several slots. */
 export const TARGETS = ['oss-cluster', 'enterprise-proxy', 'enterprise-oss-api', 'active-active'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -43,7 +46,12 @@ export interface VerdictInput {
 export function verdictFor(target: Target, input: VerdictInput): TargetVerdict {
   const unplaced = input.slots.findIndex((s) => s < 0);
   if (unplaced >= 0) {
-    return { verdict: 'error', reason: `key ${input.keys[unplaced]} matches no rule: the server refuses it` };
+    const key = input.keys[unplaced];
+    if (input.slots[unplaced] === KEY_TOO_LONG) {
+      const shown = key.length > 40 ? key.slice(0, 39) + '…' : key;
+      return { verdict: 'error', reason: `key ${shown} is too long to place: over ${MAX_KEY_LABEL}, or beyond what the custom rules can match` };
+    }
+    return { verdict: 'error', reason: `key ${key} matches no rule: the server refuses it` };
   }
   const distinct = [...new Set(input.slots)];
   if (distinct.length > 1) {

@@ -1,5 +1,6 @@
 import { columnOf } from '../bytes.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
+import { keyTooLongMessage, MAX_KEY_BYTES } from './limits.ts';
 import { unquote } from './quote.ts';
 
 const LF = 0x0a;
@@ -27,6 +28,7 @@ export interface KeyList {
  * chunk cut from a longer input. A line starting with `"` is a
  * redis-cli quoted string; any other line is the key's raw bytes, minus one trailing CR (so CRLF files
  * work; a key that truly ends in CR must be quoted). Empty lines are skipped; the empty key is `""`.
+ * A key longer than MAX_KEY_BYTES is refused: invalid, with a `key-too-long` diagnostic on its line.
  */
 export function parseKeyList(input: Uint8Array, firstLine = 1): KeyList {
   let lineCount = 1;
@@ -59,6 +61,7 @@ export function parseKeyList(input: Uint8Array, firstLine = 1): KeyList {
           let rest = q.end;
           while (rest < end && (input[rest] === 0x20 || input[rest] === 0x09)) rest++;
           if (rest < end) error = { code: 'trailing-text', at: q.end, endAt: end, message: 'unexpected text after the closing quote' };
+          else if (q.bytes.length > MAX_KEY_BYTES) error = { code: 'key-too-long', at: start, endAt: end, message: keyTooLongMessage(q.bytes.length) };
           else {
             bytes.set(q.bytes, used);
             used += q.bytes.length;
@@ -78,6 +81,9 @@ export function parseKeyList(input: Uint8Array, firstLine = 1): KeyList {
             ),
           );
         }
+      } else if (end - start > MAX_KEY_BYTES) {
+        invalid[count] = 1;
+        diagnostics.push(diagnostic('error', 'key-too-long', keyTooLongMessage(end - start), line, 1, columnOf(input.subarray(start, end), end - start)));
       } else {
         bytes.set(input.subarray(start, end), used);
         used += end - start;

@@ -1,3 +1,4 @@
+import { keyTooLongForRulesMessage, keyTooLongMessage, MAX_KEY_BYTES } from '../input/limits.ts';
 import type { CompiledRule, RegexEngine } from '../rules/engine.ts';
 import type { RuleSet } from '../rules/ruleset.ts';
 import { slotOfBytes } from './crc16.ts';
@@ -9,12 +10,20 @@ export type PolicyName = 'redis' | 'standard' | 'custom';
 
 /** `locate` results below zero: the key has no slot under this policy. */
 export const NO_RULE_MATCHED = -1;
+/** Over MAX_KEY_BYTES (every policy), or beyond the custom rule engine's memory budget. */
 export const KEY_TOO_LONG = -2;
 
 export const KEY_ERROR_CODES: Record<number, string> = {
   [NO_RULE_MATCHED]: 'no-rule-matched',
   [KEY_TOO_LONG]: 'key-too-long',
 };
+
+/** What the user is told about a key error returned by `locate` for a key of `length` bytes. */
+export function keyErrorMessage(code: number, length: number): string {
+  if (code === NO_RULE_MATCHED) return 'no custom rule matches this key: the server would refuse it';
+  if (code === KEY_TOO_LONG) return length > MAX_KEY_BYTES ? keyTooLongMessage(length) : keyTooLongForRulesMessage(length);
+  return 'this key has no slot';
+}
 
 /** A hashing policy: where a key's hashed bytes are, and its slot. */
 export interface Policy {
@@ -28,9 +37,17 @@ export interface Policy {
   dispose(): void;
 }
 
+/** A key error leaves an empty span at the key's start and no rule, like NO_RULE_MATCHED. */
+function tooLong(start: number, out: TagSpan): number {
+  out.start = out.end = start;
+  out.rule = 0;
+  return KEY_TOO_LONG;
+}
+
 export const redisPolicy: Policy = {
   name: 'redis',
   locate(bytes, start, end, out) {
+    if (end - start > MAX_KEY_BYTES) return tooLong(start, out);
     redisTag(bytes, start, end, out);
     return slotOfBytes(bytes, out.start, out.end);
   },
@@ -40,6 +57,7 @@ export const redisPolicy: Policy = {
 export const standardPolicy: Policy = {
   name: 'standard',
   locate(bytes, start, end, out) {
+    if (end - start > MAX_KEY_BYTES) return tooLong(start, out);
     standardTag(bytes, start, end, out);
     return slotOfBytes(bytes, out.start, out.end);
   },
@@ -70,9 +88,10 @@ export function createCustomPolicy(ruleSet: RuleSet, engine: RegexEngine, option
   return {
     name: 'custom',
     locate(bytes, start, end, out) {
+      if (end - start > MAX_KEY_BYTES) return tooLong(start, out);
       for (let r = 0; r < compiled.length; r++) {
         const hit = compiled[r].exec(bytes, start, end, out);
-        if (hit === null) return KEY_TOO_LONG;
+        if (hit === null) return tooLong(start, out);
         if (hit) {
           out.rule = indexes[r];
           if (out.start < 0) out.start = out.end = start;

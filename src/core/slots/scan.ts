@@ -1,4 +1,5 @@
 import { parseKeyList } from '../input/keylist.ts';
+import { MAX_KEY_BYTES } from '../input/limits.ts';
 import { slotOfBytes } from './crc16.ts';
 import { redisTag } from './redis.ts';
 import { newSpan } from './span.ts';
@@ -21,7 +22,8 @@ export type FileSlotter = (file: Uint8Array, policy: 'redis' | 'standard') => { 
  * Slots of every key of a key-list file, straight from its bytes, for the Redis or Standard policy:
  * one scan per line finds the braces and the line end, one pass hashes the tag. No per-key strings or
  * objects. Lines the fast path does not handle (quoted, or ending in CR) go through the key-list
- * parser, so results always equal `parseKeyList` + `policy.locate`; bad lines get -3.
+ * parser, so results always equal `parseKeyList` + `policy.locate`; bad lines, and keys over
+ * MAX_KEY_BYTES (the parser refuses them), get -3.
  */
 export function slotsOfFile(file: Uint8Array, policy: 'redis' | 'standard', out?: Int16Array): { slots: Int16Array; count: number } {
   // Keys average far more than 16 bytes; grow if not.
@@ -68,6 +70,7 @@ export function slotsOfFile(file: Uint8Array, policy: 'redis' | 'standard', out?
     if (end === start) continue; // empty line
     if (count === slots.length) slots = grow(slots);
     if (file[end - 1] === CR) slots[count++] = slowSlot(file, start, end, standard);
+    else if (end - start > MAX_KEY_BYTES) slots[count++] = -3; // refused by the parser: an unreadable line
     else if (standard) slots[count++] = tagOpen >= 0 ? slotOfBytes(file, tagOpen + 1, tagClose) : slotOfBytes(file, start, end);
     else slots[count++] = firstClose > firstOpen + 1 ? slotOfBytes(file, firstOpen + 1, firstClose) : slotOfBytes(file, start, end);
   }

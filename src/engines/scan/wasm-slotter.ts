@@ -11,7 +11,11 @@ interface ScanExports {
   scan(policy: number, pos: number, end: number, out: number): number;
 }
 
-/** Input bytes per call into WebAssembly; a longer single line goes through the pure path. */
+/**
+ * Input bytes per call into WebAssembly; a longer single line goes through the pure path. That is
+ * also how the key size limit holds here: CHUNK is far below MAX_KEY_BYTES, so every line the kernel
+ * sees is within it, and any longer line reaches `slotsOfFile`, which refuses it as the parser does.
+ */
 const CHUNK = 1 << 20;
 /** The kernel reads up to 80 bytes past the input (its SIMD scan runs 64 bytes ahead, 16 at a time). */
 const SLACK = 128;
