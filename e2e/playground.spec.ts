@@ -121,7 +121,9 @@ test('an unbalanced quote in the keys is a marker and a problem; the text stays 
   await expect(page.getByTestId('problems')).toContainText('unbalanced-quote');
   await expect(page.getByTestId('keys-editor').locator('.squiggly-error')).toHaveCount(1);
   await expect(page.getByTestId('keys-editor').locator('.view-lines')).toContainText('"broken');
-  await expect(page.getByTestId('keys-table').getByRole('row')).toHaveCount(1);
+  // The table lists the line too, marked, so a key file's broken lines can be found in place.
+  await expect(page.getByTestId('keys-table').getByRole('row')).toHaveCount(2);
+  await expect(page.getByTestId('keys-table').getByRole('row').nth(1)).toContainText('unreadable line');
 });
 
 test('the slot map shows a slot, its keys and shard on hover', async ({ page }) => {

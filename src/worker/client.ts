@@ -3,25 +3,52 @@ import type { AnalysisResult, Explanation, Inputs, KeyRow, KeySort, Settings, Wo
 type Waiter = (r: WorkerResponse) => void;
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
+/** What to analyse: the editor's text, or keys from a file (then `inputs.keys` is ignored). */
+export type Job = { inputs: Inputs; settings: Settings; file?: { blob: Blob; name: string } };
+
+export interface FileProgress {
+  name: string;
+  bytes: number;
+  total: number;
+  keys: number;
+  millis: number;
+}
+
+export interface ClientEvents {
+  result(r: AnalysisResult): void;
+  busy(busy: boolean): void;
+  error(message: string): void;
+  progress?(p: FileProgress | null): void;
+  /** The worker stopped answering and was replaced. */
+  restarted?(message: string): void;
+}
+
+/** An analysis that sends nothing for this long is taken as hung (a file sends progress every few hundred ms). */
+export const WATCHDOG_MS = 10_000;
+
 /**
  * Main-thread side of the analysis worker. For analyses only the newest request matters: while the
  * worker is busy, later requests replace each other and only the last is sent; stale answers are
- * dropped. Row and explain requests are answered in order after the analysis they follow. Cancel
- * (or a crash) terminates the worker and starts a fresh one; the page keeps its inputs.
+ * dropped. A file analysis is not waited for: a new request stops it. Row and explain requests are
+ * answered in order after the analysis they follow. Cancel, a crash or a hang (the watchdog) replaces
+ * the worker with a fresh one; the page keeps its inputs.
  */
 export class AnalysisClient {
   private worker!: Worker;
   private nextId = 1;
   private analyzing = 0;
-  private queued: { inputs: Inputs; settings: Settings } | null = null;
+  private current: Job | null = null;
+  private queued: Job | null = null;
   private waiters = new Map<number, Waiter>();
+  private lastHeard = 0;
+  private readonly watchdog: ReturnType<typeof setInterval>;
 
   constructor(
-    private readonly onResult: (r: AnalysisResult) => void,
-    private readonly onBusy: (busy: boolean) => void,
-    private readonly onError: (message: string) => void,
+    private readonly events: ClientEvents,
+    private readonly watchdogMs = WATCHDOG_MS,
   ) {
     this.start();
+    this.watchdog = setInterval(() => this.check(), Math.min(1000, watchdogMs));
   }
 
   private start(): void {
@@ -30,11 +57,20 @@ export class AnalysisClient {
     this.worker.onerror = (e) => {
       e.preventDefault();
       this.restart();
-      this.onError(e.message || 'the analysis worker stopped');
+      this.events.error(e.message || 'the analysis worker stopped');
     };
   }
 
+  private check(): void {
+    if (!this.analyzing || performance.now() - this.lastHeard < this.watchdogMs) return;
+    const seconds = Math.round(this.watchdogMs / 1000);
+    // The job that hung is not sent again: it would hang again. The next edit starts a new analysis.
+    this.restart();
+    this.events.restarted?.(`The analysis stopped answering for ${seconds} s and was restarted. Your inputs are unchanged; edit them or press Analyse again to retry.`);
+  }
+
   private receive(r: WorkerResponse): void {
+    if (r.id === this.analyzing) this.lastHeard = performance.now();
     const waiter = this.waiters.get(r.id);
     if (waiter) {
       this.waiters.delete(r.id);
@@ -42,25 +78,45 @@ export class AnalysisClient {
       return;
     }
     if (r.id !== this.analyzing) return;
+    if (r.type === 'progress') {
+      this.events.progress?.({ name: this.current?.file?.name ?? '', bytes: r.bytes, total: r.total, keys: r.keys, millis: r.millis });
+      return;
+    }
     this.analyzing = 0;
+    this.current = null;
+    this.events.progress?.(null);
     if (this.queued) {
       const next = this.queued;
       this.queued = null;
-      this.analyze(next.inputs, next.settings);
-    } else this.onBusy(false);
-    if (r.type === 'result') this.onResult(r.result);
-    else if (r.type === 'error') this.onError(r.message);
+      this.analyze(next);
+    } else this.events.busy(false);
+    if (r.type === 'result') this.events.result(r.result);
+    else if (r.type === 'error') this.events.error(r.message);
   }
 
-  analyze(inputs: Inputs, settings: Settings): void {
+  analyze(job: Job): void {
     if (this.analyzing) {
-      this.queued = { inputs, settings };
-      return;
+      // A file may take seconds: stop it rather than make the new request wait.
+      if (this.current?.file) this.restart();
+      else {
+        this.queued = job;
+        return;
+      }
     }
     const id = this.nextId++;
     this.analyzing = id;
-    this.onBusy(true);
-    this.worker.postMessage({ id, type: 'analyze', inputs, settings } satisfies WorkerRequest);
+    this.current = job;
+    this.lastHeard = performance.now();
+    this.events.busy(true);
+    const { inputs, settings, file } = job;
+    this.worker.postMessage(
+      (file ? { id, type: 'analyze-file', file: file.blob, name: file.name, inputs, settings } : { id, type: 'analyze', inputs, settings }) satisfies WorkerRequest,
+    );
+  }
+
+  /** The job last sent (running or queued), for a retry after a cancel. */
+  get pending(): Job | null {
+    return this.queued ?? this.current;
   }
 
   rows(offset: number, limit: number, filter: string, sort: KeySort): Promise<{ rows: KeyRow[]; total: number }> {
@@ -71,8 +127,8 @@ export class AnalysisClient {
     return this.ask({ type: 'explain', index }).then((r) => (r.type === 'explain' ? r.explanation : null));
   }
 
-  export(format: 'markdown' | 'csv' | 'json'): Promise<string> {
-    return this.ask({ type: 'export', format }).then((r) => (r.type === 'export' ? r.text : ''));
+  export(format: 'markdown' | 'csv' | 'json'): Promise<string | Blob> {
+    return this.ask({ type: 'export', format }).then((r) => (r.type === 'export' ? r.data : ''));
   }
 
   slotKeys(slot: number): Promise<string[]> {
@@ -97,12 +153,15 @@ export class AnalysisClient {
     for (const w of this.waiters.values()) w({ id: 0, type: 'error', message: 'cancelled' });
     this.waiters.clear();
     this.analyzing = 0;
+    this.current = null;
     this.queued = null;
-    this.onBusy(false);
+    this.events.progress?.(null);
+    this.events.busy(false);
     this.start();
   }
 
   dispose(): void {
+    clearInterval(this.watchdog);
     this.worker.terminate();
   }
 }

@@ -24,6 +24,8 @@ export interface Settings {
 
 export type WorkerRequest =
   | { id: number; type: 'analyze'; inputs: Inputs; settings: Settings }
+  /** Keys from a file (opened, dropped, or a paste too big for the editor), streamed in chunks. */
+  | { id: number; type: 'analyze-file'; file: Blob; name: string; inputs: Inputs; settings: Settings }
   /** Rows of the keys table, from the latest analysis. */
   | { id: number; type: 'rows'; offset: number; limit: number; filter: string; sort: KeySort }
   /** Step-by-step explanation of one key (index into the key list). */
@@ -93,6 +95,8 @@ export interface AnalysisResult {
   commandKeyRanges: { line: number; start: number; end: number }[];
   /** Policies that could run (Custom needs error-free rules). */
   policyReady: Record<PolicyName, boolean>;
+  /** Keys read from a file (streamed): hot tags, groups and co-location changes come from `sampled` keys. */
+  file: { name: string; bytes: number; lines: number; sampled: number } | null;
   millis: number;
 }
 
@@ -111,10 +115,12 @@ export interface Explanation {
 }
 
 export type WorkerResponse =
-  | { id: number; type: 'status'; message: string }
+  /** Reading a key file: bytes and keys so far. Also the worker's heartbeat for the watchdog. */
+  | { id: number; type: 'progress'; bytes: number; total: number; keys: number; millis: number }
   | { id: number; type: 'result'; result: AnalysisResult }
   | { id: number; type: 'rows'; rows: KeyRow[]; total: number; offset: number }
   | { id: number; type: 'explain'; explanation: Explanation | null }
   | { id: number; type: 'slot'; keys: string[] }
-  | { id: number; type: 'export'; text: string }
+  /** A Blob for key files (built piece by piece, never one huge string). */
+  | { id: number; type: 'export'; data: string | Blob }
   | { id: number; type: 'error'; message: string };

@@ -1,10 +1,11 @@
 import {
   analyzeCommands, commandKeys, csvKeys, describeLayout, markdownReport, shardRows, type CsvKeyRow, type ReportInput, createCustomPolicy, crc16, display, distribution, evenLayout, KEY_ERROR_CODES,
-  migrationDiff, parseKeyList, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, slotTable,
-  standardPolicy, STANDARD_RULES, TARGETS, tokenizeCommands, utf8, verdictChanges, type KeyList, type Policy,
-  type PolicyName, type RegexEngine, type ShardMap, type SlotTable, type Target,
+  migrationDiff, newSpan, orderBySlot, parseKeyList, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, slotSummary, slotTable,
+  standardPolicy, STANDARD_RULES, TARGETS, tokenizeCommands, utf8, verdictChanges, type CommandReport, type Diagnostic, type FileSlotter, type KeyList, type Policy,
+  type PolicyName, type RegexEngine, type ShardMap, type SlotTable, type StreamPolicy, type Target,
 } from '../core/index.ts';
 import { columnOf, diagnostic } from '../core/index.ts';
+import { FileKeys, type FileKey, type Progress } from './file-keys.ts';
 import type { AnalysisResult, CommandRow, Explanation, Inputs, KeyRow, KeySort, Problems, Settings } from './protocol.ts';
 
 /** Keys whose hashed part the editor highlights (the rest would cost more than it shows). */
@@ -19,15 +20,67 @@ function oneShard(slots: number[], shards: ShardMap): string | undefined {
   return owners.size === 1 && owner >= 0 ? shards.labels[owner] : undefined;
 }
 
+/** Keys of the current analysis, wherever they live: in the pasted text or in a file re-read on demand. */
+interface KeySource {
+  readonly count: number;
+  /** Main-policy slot of every key. */
+  readonly slots: Int16Array;
+  keys(indexes: readonly number[]): Promise<FileKey[]>;
+  filter(needle: string, matches: (list: KeyList, j: number) => boolean): Promise<Uint32Array>;
+}
+
+class TextKeys implements KeySource {
+  constructor(
+    readonly list: KeyList,
+    readonly table: SlotTable,
+  ) {}
+  get count() {
+    return this.list.count;
+  }
+  get slots() {
+    return this.table.slots;
+  }
+  async keys(indexes: readonly number[]): Promise<FileKey[]> {
+    const { list } = this;
+    return indexes.map((i) => ({ bytes: list.bytes.subarray(list.offsets[i], list.offsets[i + 1]), line: list.lines[i], invalid: list.invalid[i] === 1 }));
+  }
+  async filter(_needle: string, matches: (list: KeyList, j: number) => boolean): Promise<Uint32Array> {
+    const out: number[] = [];
+    for (let j = 0; j < this.list.count; j++) if (!this.list.invalid[j] && matches(this.list, j)) out.push(j);
+    return Uint32Array.from(out);
+  }
+}
+
 interface State {
   report: ReportInput;
-  list: KeyList;
-  main: SlotTable;
-  compare: SlotTable | null;
+  source: KeySource;
+  /** Kept alive while the state is current: rows and Explain locate keys again. */
+  policy: Policy;
+  other: Policy | null;
   shards: ShardMap;
   settings: Settings;
   rules: { index: number; source: string }[];
 }
+
+/** What every analysis computes apart from the keys: rules, layout, commands. */
+interface Prepared {
+  problems: Problems;
+  policyReady: Record<PolicyName, boolean>;
+  policy: Policy;
+  other: Policy | null;
+  shards: ShardMap;
+  layoutDescription: string;
+  commandLines: ReturnType<typeof tokenizeCommands>['lines'];
+  reports: CommandReport[];
+  commands: CommandRow[];
+  verdictChanges: ReturnType<typeof verdictChanges> | null;
+  warnings: { line: number; message: string }[];
+  rules: (name: PolicyName | null) => string[] | undefined;
+  ruleList: { index: number; source: string }[];
+}
+
+/** Key files get hot tags, groups and co-location changes from this many keys spread over the file. */
+export const FILE_SAMPLE_KEYS = 100_000;
 
 /**
  * Everything the worker computes, as a plain class so it runs (and is tested) in Node too. Keeps the
@@ -35,15 +88,16 @@ interface State {
  */
 export class AnalysisSession {
   private state: State | null = null;
+  private order: { key: string; indexes: Uint32Array | null } | null = null;
 
-  constructor(private readonly engine: RegexEngine) {}
+  constructor(
+    private readonly engine: RegexEngine,
+    /** A faster Redis/Standard slotter for key files (the WebAssembly one in the browser). */
+    private readonly slotter: FileSlotter | null = null,
+  ) {}
 
-  analyze(inputs: Inputs, settings: Settings): AnalysisResult {
-    const t0 = performance.now();
+  private prepare(inputs: Inputs, settings: Settings): Prepared {
     const problems: Problems = { keys: [], rules: [], rulesB: [], commands: [], topology: [] };
-    const list = parseKeyList(utf8(inputs.keys));
-    problems.keys = list.diagnostics;
-
     const ruleSets = { a: parseRules(inputs.rules), b: parseRules(inputs.rulesB) };
     problems.rules = ruleSets.a.diagnostics;
     problems.rulesB = ruleSets.b.diagnostics;
@@ -62,11 +116,6 @@ export class AnalysisSession {
 
     const layout = this.layout(inputs.topology, settings);
     problems.topology = layout.diagnostics;
-    const shards = layout.shards;
-
-    const main = slotTable(list, policy);
-    const compare = other ? slotTable(list, other) : null;
-    const d = distribution(list, main, shards);
 
     const lines = tokenizeCommands(utf8(inputs.commands));
     problems.commands = lines.diagnostics.filter((x) => x.severity !== 'info');
@@ -93,70 +142,194 @@ export class AnalysisSession {
       transaction: r.transaction,
       oneShard: oneShard(r.slots, layout.shards),
     }));
-
-    let migration: AnalysisResult['migration'] = null;
-    if (other && compare) {
-      const { moved: _moved, ...diff } = migrationDiff(list, { table: main, shards }, { table: compare, shards });
-      const after = analyzeCommands(lines.lines, other);
-      migration = { ...diff, commands: verdictChanges(analysis.reports, after.reports, settings.target) };
-    }
-    policy.dispose();
-    other?.dispose();
-
-    const shardList = shardRows(shards, d.perShard);
-    this.order = null;
-    const rulesOf = (name: PolicyName | null, set: typeof ruleSets.a) => (name === 'custom' ? set.rules.map((r) => r.source) : undefined);
-    this.state = {
-      report: {
-        policy: settings.policy,
-        compare: settings.compare,
-        target: settings.target,
-        layout: layout.description,
-        keyCount: list.count,
-        unplaced: d.unplaced,
-        distribution: d,
-        shards: shardList,
-        commands: analysis.reports,
-        migration,
-        generatedBy: 'Slot Playground',
-        rules: rulesOf(settings.policy, ruleSets.a),
-        compareRules: rulesOf(settings.compare, settings.policy === 'custom' ? ruleSets.b : ruleSets.a),
-        implicitShardKey: settings.implicitShardKey,
-        warnings: analysis.diagnostics.filter((x) => x.severity === 'warning').map((x) => ({ line: x.line, message: x.message })),
-      },
-      list,
-      main,
-      compare,
-      shards,
-      settings,
-      rules: (settings.policy === 'custom' ? ruleSets.a.rules : []).map((r) => ({ index: r.index, source: r.source })),
+    const changes = other ? verdictChanges(analysis.reports, analyzeCommands(lines.lines, other).reports, settings.target) : null;
+    const rules = (name: PolicyName | null) =>
+      name === 'custom' ? (name === settings.compare && settings.policy === 'custom' ? ruleSets.b : ruleSets.a).rules.map((r) => r.source) : undefined;
+    return {
+      problems,
+      policyReady,
+      policy,
+      other,
+      shards: layout.shards,
+      layoutDescription: layout.description,
+      commandLines: lines.lines,
+      reports: analysis.reports,
+      commands,
+      verdictChanges: changes,
+      warnings: analysis.diagnostics.filter((x) => x.severity === 'warning').map((x) => ({ line: x.line, message: x.message })),
+      rules,
+      ruleList: (settings.policy === 'custom' ? ruleSets.a.rules : []).map((r) => ({ index: r.index, source: r.source })),
     };
+  }
+
+  /** Replaces the current state, freeing the policies of the previous one. */
+  private adopt(state: State): void {
+    if (this.state) {
+      this.state.policy.dispose();
+      this.state.other?.dispose();
+    }
+    this.state = state;
+    this.order = null;
+  }
+
+  private report(p: Prepared, settings: Settings, keyCount: number, unplaced: number, d: ReportInput['distribution'], shards: ReportInput['shards'], migration: ReportInput['migration']): ReportInput {
+    return {
+      policy: settings.policy,
+      compare: settings.compare,
+      target: settings.target,
+      layout: p.layoutDescription,
+      keyCount,
+      unplaced,
+      distribution: d,
+      shards,
+      commands: p.reports,
+      migration,
+      generatedBy: 'Slot Playground',
+      rules: p.rules(settings.policy),
+      compareRules: settings.compare ? (settings.compare === 'custom' && settings.policy === 'custom' ? p.rules('custom') : p.rules(settings.compare)) : undefined,
+      implicitShardKey: settings.implicitShardKey,
+      warnings: p.warnings,
+    };
+  }
+
+  private commandKeyRanges(p: Prepared): AnalysisResult['commandKeyRanges'] {
+    return p.commandLines.flatMap((cl) => {
+      if (cl.kind !== 'command' || cl.invalid) return [];
+      const found = commandKeys(cl.args);
+      return found.ok ? found.keys.map((k) => ({ line: cl.line, start: cl.spans[k][0], end: cl.spans[k][1] })) : [];
+    });
+  }
+
+  /** Analyses keys typed or pasted in the editor: every view exact, per key. */
+  analyze(inputs: Inputs, settings: Settings): AnalysisResult {
+    const t0 = performance.now();
+    const p = this.prepare(inputs, settings);
+    const list = parseKeyList(utf8(inputs.keys));
+    p.problems.keys = list.diagnostics;
+    const main = slotTable(list, p.policy);
+    const compare = p.other ? slotTable(list, p.other) : null;
+    const d = distribution(list, main, p.shards);
+    let migration: AnalysisResult['migration'] = null;
+    if (p.other && compare) {
+      const { moved: _moved, ...diff } = migrationDiff(list, { table: main, shards: p.shards }, { table: compare, shards: p.shards });
+      migration = { ...diff, commands: p.verdictChanges ?? [] };
+    }
+    const shardList = shardRows(p.shards, d.perShard);
+    this.adopt({
+      report: this.report(p, settings, list.count, d.unplaced, d, shardList, migration),
+      source: new TextKeys(list, main),
+      policy: p.policy,
+      other: p.other,
+      shards: p.shards,
+      settings,
+      rules: p.ruleList,
+    });
     return {
       keyCount: list.count,
       unplaced: d.unplaced,
       usedSlots: d.usedSlots,
       shards: shardList,
       perSlot: d.perSlot,
-      slotShard: shards.slotShard,
+      slotShard: p.shards.slotShard,
       maxShardOverMean: d.maxShardOverMean,
       busiestSlot: d.busiestSlot,
       hotTags: d.hotTags,
       groups: d.groups,
-      commands,
+      commands: p.commands,
       migration,
-      problems,
+      problems: p.problems,
       highlights: this.highlights(list, main),
-      commandKeyRanges: lines.lines.flatMap((cl) => {
-        if (cl.kind !== 'command' || cl.invalid) return [];
-        const found = commandKeys(cl.args);
-        return found.ok ? found.keys.map((k) => ({ line: cl.line, start: cl.spans[k][0], end: cl.spans[k][1] })) : [];
-      }),
-      policyReady,
+      commandKeyRanges: this.commandKeyRanges(p),
+      policyReady: p.policyReady,
+      file: null,
       millis: performance.now() - t0,
     };
   }
 
-  private layout(topology: string, settings: Settings): { shards: ShardMap; diagnostics: Problems['topology']; description: string } {
+  /**
+   * Analyses a key file by streaming it: slots, counts, skew and moves are exact over every key; hot
+   * tags, groups and co-location changes come from a sample of keys spread over the file (marked so).
+   */
+  async analyzeFile(file: Blob, name: string, inputs: Inputs, settings: Settings, onProgress: (p: Progress) => void = () => {}): Promise<AnalysisResult> {
+    const t0 = performance.now();
+    const p = this.prepare(inputs, settings);
+    const streamPolicy = (policy: Policy): StreamPolicy => {
+      const slotter = this.slotter;
+      if (!slotter || policy.name === 'custom') return { policy };
+      const kind = policy.name;
+      return { policy, slotter: (bytes) => slotter(bytes, kind).slots };
+    };
+    let keys: FileKeys;
+    try {
+      keys = await FileKeys.read(file, name, { main: streamPolicy(p.policy), compare: p.other ? streamPolicy(p.other) : null, shards: p.shards }, onProgress);
+    } catch (e) {
+      p.policy.dispose();
+      p.other?.dispose();
+      throw e;
+    }
+    const stream = keys.stream;
+    p.problems.keys = stream.diagnostics;
+
+    const sample = parseKeyList(stream.sample());
+    const sampleMain = slotTable(sample, p.policy);
+    const sampled = distribution(sample, sampleMain, p.shards);
+    const summary = slotSummary(stream.perSlot, p.shards);
+    const d = { ...summary, keys: stream.keys - stream.unplaced, unplaced: stream.unplaced, hotTags: sampled.hotTags, groups: sampled.groups };
+    let migration: AnalysisResult['migration'] = null;
+    if (p.other) {
+      const sampleOther = slotTable(sample, p.other);
+      const { moved: _moved, ...diff } = migrationDiff(sample, { table: sampleMain, shards: p.shards }, { table: sampleOther, shards: p.shards });
+      migration = {
+        ...diff,
+        keys: stream.comparedKeys,
+        changedSlot: stream.changedSlot,
+        changedShard: stream.changedShard,
+        startUnmatched: stream.startUnmatched,
+        stopUnmatched: stream.stopUnmatched,
+        commands: p.verdictChanges ?? [],
+      };
+    }
+    const shardList = shardRows(p.shards, summary.perShard);
+    const report = this.report(p, settings, stream.keys, stream.unplaced, d, shardList, migration);
+    const sampleNote = `Hot tags and co-location groups come from a sample of ${sample.count.toLocaleString('en')} of ${stream.keys.toLocaleString('en')} keys spread over ${name}; counts per slot and shard are exact.`;
+    if (sample.count < stream.keys) report.warnings = [...(report.warnings ?? []), { line: 0, message: sampleNote }];
+    this.adopt({
+      report,
+      source: {
+        count: stream.keys,
+        slots: stream.slots,
+        keys: (indexes) => keys.keys(indexes),
+        filter: (needle, matches) => keys.filter(needle, matches),
+      },
+      policy: p.policy,
+      other: p.other,
+      shards: p.shards,
+      settings,
+      rules: p.ruleList,
+    });
+    return {
+      keyCount: stream.keys,
+      unplaced: stream.unplaced,
+      usedSlots: summary.usedSlots,
+      shards: shardList,
+      perSlot: summary.perSlot,
+      slotShard: p.shards.slotShard,
+      maxShardOverMean: summary.maxShardOverMean,
+      busiestSlot: summary.busiestSlot,
+      hotTags: sampled.hotTags,
+      groups: sampled.groups,
+      commands: p.commands,
+      migration,
+      problems: p.problems,
+      highlights: [],
+      commandKeyRanges: this.commandKeyRanges(p),
+      policyReady: p.policyReady,
+      file: { name, bytes: file.size, lines: stream.lines, sampled: Math.min(sample.count, stream.keys) },
+      millis: performance.now() - t0,
+    };
+  }
+
+  private layout(topology: string, settings: Settings): { shards: ShardMap; diagnostics: Diagnostic[]; description: string } {
     const { layout } = settings;
     const result =
       layout.kind === 'paste' ? parseTopology(topology) : layout.kind === 'masters' ? redisCliCreateLayout(layout.count) : evenLayout(layout.count);
@@ -180,142 +353,179 @@ export class AnalysisSession {
     return out;
   }
 
-  private order: { key: string; indexes: Uint32Array } | null = null;
-
   /**
    * One page of the keys table, filtered (keys or tags containing `filter`, case-insensitive) and
    * sorted by input line, slot or tag. The order is computed once per filter and sort, then paged.
+   * A key file sorts by tag as by slot (its keys' tags are not kept).
    */
-  rows(offset: number, limit: number, filter: string, sort: KeySort = 'line'): { rows: KeyRow[]; total: number } {
+  async rows(offset: number, limit: number, filter: string, sort: KeySort = 'line'): Promise<{ rows: KeyRow[]; total: number }> {
     const s = this.state;
     if (!s) return { rows: [], total: 0 };
     const cacheKey = `${sort}\u0000${filter}`;
-    if (this.order?.key !== cacheKey) this.order = { key: cacheKey, indexes: this.sorted(filter.toLowerCase(), sort) };
+    if (this.order?.key !== cacheKey) this.order = { key: cacheKey, indexes: await this.sorted(s, filter.toLowerCase(), sort) };
+    if (this.state !== s) return { rows: [], total: 0 };
     const indexes = this.order.indexes;
-    const rows: KeyRow[] = [];
-    for (let k = offset; k < Math.min(indexes.length, offset + limit); k++) rows.push(this.row(indexes[k]));
-    return { rows, total: indexes.length };
-  }
-
-  private sorted(needle: string, sort: KeySort): Uint32Array {
-    const { list, main } = this.state!;
+    const total = indexes ? indexes.length : s.source.count;
     const picked: number[] = [];
-    for (let i = 0; i < list.count; i++) {
-      if (list.invalid[i]) continue;
-      if (needle) {
-        const key = display(list.bytes, list.offsets[i], list.offsets[i + 1]).toLowerCase();
-        const tag = main.slots[i] >= 0 ? display(list.bytes, main.tagStart[i], main.tagEnd[i]).toLowerCase() : '';
-        if (!key.includes(needle) && !tag.includes(needle)) continue;
-      }
-      picked.push(i);
-    }
-    if (sort === 'slot') picked.sort((a, b) => main.slots[a] - main.slots[b] || a - b);
-    else if (sort === 'tag') {
-      const tags = new Map(picked.map((i) => [i, display(list.bytes, main.tagStart[i], main.tagEnd[i])]));
-      picked.sort((a, b) => (tags.get(a)! < tags.get(b)! ? -1 : tags.get(a)! > tags.get(b)! ? 1 : a - b));
-    }
-    return Uint32Array.from(picked);
+    for (let k = offset; k < Math.min(total, offset + limit); k++) picked.push(indexes ? indexes[k] : k);
+    const keys = await s.source.keys(picked);
+    return { rows: picked.map((i, k) => this.row(s, i, keys[k])), total };
   }
 
-  private row(i: number): KeyRow {
-    const s = this.state!;
-    const { list, main, compare, shards } = s;
-    const cell = (t: SlotTable) => {
-      const slot = t.slots[i];
+  /** Input order needs no index (null): a 10-million-key file pages without one. */
+  private async sorted(s: State, needle: string, sort: KeySort): Promise<Uint32Array | null> {
+    const { source, policy } = s;
+    const span = newSpan();
+    let picked: Uint32Array | null = null;
+    if (needle) {
+      picked = await source.filter(needle, (list, j) => {
+        const from = list.offsets[j];
+        const to = list.offsets[j + 1];
+        if (display(list.bytes, from, to).toLowerCase().includes(needle)) return true;
+        return policy.locate(list.bytes, from, to, span) >= 0 && display(list.bytes, span.start, span.end).toLowerCase().includes(needle);
+      });
+    }
+    const slots = source.slots;
+    if (sort === 'line') {
+      return picked;
+    }
+    if (sort === 'tag' && source instanceof TextKeys) {
+      const { list, table } = source;
+      const order = picked ? Array.from(picked) : Array.from({ length: list.count }, (_, i) => i);
+      const tags = new Map(order.map((i) => [i, display(list.bytes, table.tagStart[i], table.tagEnd[i])]));
+      return Uint32Array.from(order.sort((a, b) => (tags.get(a)! < tags.get(b)! ? -1 : tags.get(a)! > tags.get(b)! ? 1 : a - b)));
+    }
+    if (!picked) return orderBySlot(slots);
+    return Uint32Array.from(Array.from(picked).sort((a, b) => slotRank(slots[a]) - slotRank(slots[b]) || a - b));
+  }
+
+  private row(s: State, i: number, key: FileKey): KeyRow {
+    const { policy, other, shards } = s;
+    const span = newSpan();
+    const cell = (p: Policy) => {
+      const slot = key.invalid ? -3 : p.locate(key.bytes, 0, key.bytes.length, span);
       const shard = slot >= 0 ? shards.slotShard[slot] : -1;
       return {
-        tag: slot >= 0 ? display(list.bytes, t.tagStart[i], t.tagEnd[i]) : (KEY_ERROR_CODES[slot] ?? 'error'),
+        tag: slot >= 0 ? display(key.bytes, span.start, span.end) : (KEY_ERROR_CODES[slot] ?? 'unreadable line'),
         slot,
         shard: shard >= 0 ? shards.labels[shard] : '',
+        rule: slot >= 0 ? span.rule : 0,
       };
     };
-    const a = cell(main);
+    const { rule, ...a } = cell(policy);
+    const b = other ? cell(other) : undefined;
     return {
       index: i,
-      line: list.lines[i],
-      key: display(list.bytes, list.offsets[i], list.offsets[i + 1]),
+      line: key.line,
+      key: display(key.bytes, 0, key.bytes.length),
       ...a,
-      rule: main.rules[i],
-      to: compare ? cell(compare) : undefined,
+      rule,
+      to: b ? { tag: b.tag, slot: b.slot, shard: b.shard } : undefined,
     };
   }
 
-  /** The analysis as a Markdown review report, a per-key CSV, or JSON (everything). */
-  export(format: 'markdown' | 'csv' | 'json'): string {
+  /** The analysis as a Markdown review report, a per-key CSV, or JSON (everything). Big files export as a Blob built piece by piece. */
+  async export(format: 'markdown' | 'csv' | 'json'): Promise<string | Blob> {
     const s = this.state;
     if (!s) return '';
     if (format === 'markdown') return markdownReport(s.report);
-    const rows: CsvKeyRow[] = [];
-    for (let i = 0; i < s.list.count; i++) {
-      if (s.list.invalid[i]) continue;
-      const r = this.row(i);
-      rows.push(r.slot >= 0 ? { key: r.key, tag: r.tag, slot: r.slot, shard: r.shard, rule: r.rule } : { key: r.key, tag: '', slot: '', shard: '', error: r.tag });
+    const parts: (string | Blob)[] = [];
+    // Many small strings become one Blob now and then: the browser may keep Blob data off the JS heap.
+    const add = (text: string) => {
+      parts.push(text);
+      if (parts.length > 64) parts.splice(0, parts.length, new Blob(parts));
+    };
+    let rows = 0;
+    if (format === 'json') {
+      const { distribution: d, ...report } = s.report;
+      const { perSlot: _perSlot, perShard: _perShard, ...summary } = d as typeof d & { perSlot?: unknown; perShard?: unknown };
+      const head = JSON.stringify({ format: 'slot-playground-report', version: 1, ...report, distribution: summary, keys: [] }, null, 2);
+      add(head.slice(0, head.lastIndexOf('[') + 1));
+    } else add(csvKeys([]));
+    const STEP = 4096;
+    for (let from = 0; from < s.source.count; from += STEP) {
+      const indexes = Array.from({ length: Math.min(STEP, s.source.count - from) }, (_, k) => from + k);
+      const keys = await s.source.keys(indexes);
+      const page: CsvKeyRow[] = [];
+      indexes.forEach((i, k) => {
+        if (keys[k].invalid) return;
+        const r = this.row(s, i, keys[k]);
+        page.push(r.slot >= 0 ? { key: r.key, tag: r.tag, slot: r.slot, shard: r.shard, rule: r.rule } : { key: r.key, tag: '', slot: '', shard: '', error: r.tag });
+      });
+      if (page.length === 0) continue;
+      if (format === 'csv') {
+        const text = csvKeys(page);
+        add(text.slice(text.indexOf('\n') + 1));
+      } else add(page.map((r) => (rows++ > 0 ? ',\n    ' : '\n    ') + JSON.stringify(r)).join(''));
     }
-    if (format === 'csv') return csvKeys(rows);
-    const { distribution: d, ...report } = s.report;
-    const { perSlot: _perSlot, perShard: _perShard, ...summary } = d as typeof d & { perSlot?: unknown; perShard?: unknown };
-    return JSON.stringify({ format: 'slot-playground-report', version: 1, ...report, distribution: summary, keys: rows }, null, 2);
+    if (format === 'json') add(rows > 0 ? '\n  ]\n}' : ']\n}');
+    const blob = new Blob(parts, { type: format === 'csv' ? 'text/csv' : 'application/json' });
+    return s.source instanceof TextKeys ? blob.text() : blob;
   }
 
   /** Up to `limit` keys in one slot (input order). */
-  slotKeys(slot: number, limit = 5): string[] {
+  async slotKeys(slot: number, limit = 5): Promise<string[]> {
     const s = this.state;
     if (!s) return [];
-    const keys: string[] = [];
-    for (let i = 0; i < s.list.count && keys.length < limit; i++) {
-      if (s.main.slots[i] === slot) keys.push(display(s.list.bytes, s.list.offsets[i], s.list.offsets[i + 1]));
-    }
-    return keys;
+    const picked: number[] = [];
+    const slots = s.source.slots;
+    for (let i = 0; i < slots.length && picked.length < limit; i++) if (slots[i] === slot) picked.push(i);
+    return (await s.source.keys(picked)).map((k) => display(k.bytes, 0, k.bytes.length));
   }
 
   /** How one key got its slot, step by step: the teaching view. */
-  explain(index: number): Explanation | null {
+  async explain(index: number): Promise<Explanation | null> {
     const s = this.state;
-    if (!s || index < 0 || index >= s.list.count || s.list.invalid[index]) return null;
-    const { list, main, settings } = s;
-    const start = list.offsets[index];
-    const end = list.offsets[index + 1];
-    const slot = main.slots[index];
-    const tagStart = main.tagStart[index];
-    const tagEnd = main.tagEnd[index];
-    const bytes = Array.from(list.bytes.subarray(start, end), (b, k) => ({
+    if (!s || index < 0 || index >= s.source.count) return null;
+    const [k] = await s.source.keys([index]);
+    if (k.invalid) return null;
+    const { settings } = s;
+    const key = k.bytes;
+    const span = newSpan();
+    const slot = s.policy.locate(key, 0, key.length, span);
+    const { start: tagStart, end: tagEnd } = span;
+    const bytes = Array.from(key, (b, i) => ({
       hex: b.toString(16).padStart(2, '0'),
       char: b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '·',
-      hashed: slot >= 0 && start + k >= tagStart && start + k < tagEnd,
+      hashed: slot >= 0 && i >= tagStart && i < tagEnd,
     }));
-    const key = display(list.bytes, start, end);
-    const tag = display(list.bytes, tagStart, tagEnd);
-    const steps: Explanation['steps'] = [{ title: 'Key', detail: `${key} — ${end - start} bytes` }];
+    const shown = display(key, 0, key.length);
+    const tag = display(key, tagStart, tagEnd);
+    const steps: Explanation['steps'] = [{ title: 'Key', detail: `${shown} — ${key.length} bytes` }];
     if (settings.policy === 'redis') {
-      const open = list.bytes.subarray(start, end).indexOf(0x7b);
+      const open = key.indexOf(0x7b);
       steps.push({
         title: 'Hash tag (Redis)',
         detail:
           open < 0
             ? 'no { in the key: the whole key is hashed'
-            : tagStart === start && tagEnd === end
+            : tagStart === 0 && tagEnd === key.length
               ? 'the first { has no non-empty {…} after it: the whole key is hashed'
               : `first { at byte ${open}, first } after it: hash ${tag}`,
       });
     } else if (settings.policy === 'standard') {
-      const rule = main.rules[index];
-      steps.push({ title: `Rule ${rule} of Standard matches`, detail: `${STANDARD_RULES[rule - 1]} — tag ${tag}` });
+      steps.push({ title: `Rule ${span.rule} of Standard matches`, detail: `${STANDARD_RULES[span.rule - 1]} — tag ${tag}` });
     } else if (slot < 0) {
       steps.push({ title: 'No rule matches', detail: 'the server refuses this key (ERR key does not match any rule)' });
     } else {
-      const rule = s.rules.find((r) => r.index === main.rules[index]);
+      const rule = s.rules.find((r) => r.index === span.rule);
       steps.push({
         title: rule ? `Rule ${rule.index} matches (first that does)` : 'No rule matches: implicit_shard_key hashes the whole key',
-        detail: rule ? `${rule.source} — tag ${tag}` : key,
+        detail: rule ? `${rule.source} — tag ${tag}` : shown,
       });
     }
-    const crc = slot >= 0 ? crc16(list.bytes, tagStart, tagEnd) : 0;
+    const crc = slot >= 0 ? crc16(key, tagStart, tagEnd) : 0;
     if (slot >= 0) {
       steps.push({ title: 'CRC16-XMODEM', detail: `crc16(${tag}) = 0x${crc.toString(16).padStart(4, '0')} (${crc})` });
       steps.push({ title: 'Slot', detail: `${crc} mod 16384 = ${slot}` });
       const shard = s.shards.slotShard[slot];
       if (shard >= 0) steps.push({ title: 'Shard', detail: `slot ${slot} is on ${s.shards.labels[shard]}` });
     }
-    return { key, bytes, steps, crc, slot };
+    return { key: shown, bytes, steps, crc, slot };
   }
+}
+
+/** Slots in order, key errors after them. */
+function slotRank(slot: number): number {
+  return slot >= 0 ? slot : 16384 - slot;
 }

@@ -58,10 +58,8 @@ export interface DistributionOptions {
 export function distribution(list: KeyList, table: SlotTable, shards: ShardMap, options: DistributionOptions = {}): Distribution {
   const { hotTags: topTags = 20, groups: topGroups = 50, samplePerTag = 3 } = options;
   const perSlot = new Uint32Array(SLOT_COUNT);
-  const perShard = new Uint32Array(shards.labels.length);
   let keys = 0;
   let unplaced = 0;
-  let unassigned = 0;
   // Tags interned by their bytes (latin1 string), with the slot they hash to.
   const tagIndex = new Map<string, number>();
   const tagKeys: number[] = [];
@@ -76,9 +74,6 @@ export function distribution(list: KeyList, table: SlotTable, shards: ShardMap, 
     }
     keys++;
     perSlot[slot]++;
-    const shard = shards.slotShard[slot];
-    if (shard >= 0) perShard[shard]++;
-    else unassigned++;
     const start = table.tagStart[i];
     const end = table.tagEnd[i];
     let id = tagIndex.get(latin1(list.bytes, start, end));
@@ -94,19 +89,7 @@ export function distribution(list: KeyList, table: SlotTable, shards: ShardMap, 
     if (tagSamples[id].length < samplePerTag) tagSamples[id].push(display(list.bytes, list.offsets[i], list.offsets[i + 1]));
   }
 
-  let usedSlots = 0;
-  let busiest = 0;
-  for (let s = 0; s < SLOT_COUNT; s++) {
-    if (perSlot[s] > 0) usedSlots++;
-    if (perSlot[s] > perSlot[busiest]) busiest = s;
-  }
-  const emptyShards: number[] = [];
-  let maxShard = 0;
-  perShard.forEach((n, i) => {
-    if (n === 0) emptyShards.push(i);
-    maxShard = Math.max(maxShard, n);
-  });
-  const mean = perShard.length > 0 ? (keys - unassigned) / perShard.length : 0;
+  const summary = slotSummary(perSlot, shards);
 
   const order = tagKeys.map((_, i) => i).sort((a, b) => tagKeys[b] - tagKeys[a] || tagSlot[a] - tagSlot[b]);
   const hotTags = order.slice(0, topTags).map((id) => ({
@@ -134,9 +117,36 @@ export function distribution(list: KeyList, table: SlotTable, shards: ShardMap, 
       tags: ids.slice(0, 10).map((id) => ({ tag: tagText[id], keys: tagKeys[id], sample: tagSamples[id] })),
     }));
 
+  return { keys, unplaced, ...summary, hotTags, groups };
+}
+
+export type SlotSummary = Pick<Distribution, 'perSlot' | 'perShard' | 'unassigned' | 'usedSlots' | 'emptyShards' | 'maxShardOverMean' | 'busiestSlot'>;
+
+/** Per-shard counts, skew and the busiest slot from keys per slot (exact for any number of keys). */
+export function slotSummary(perSlot: Uint32Array, shards: ShardMap): SlotSummary {
+  const perShard = new Uint32Array(shards.labels.length);
+  let keys = 0;
+  let unassigned = 0;
+  let usedSlots = 0;
+  let busiest = 0;
+  for (let s = 0; s < SLOT_COUNT; s++) {
+    const n = perSlot[s];
+    if (n === 0) continue;
+    keys += n;
+    usedSlots++;
+    if (n > perSlot[busiest]) busiest = s;
+    const shard = shards.slotShard[s];
+    if (shard >= 0) perShard[shard] += n;
+    else unassigned += n;
+  }
+  const emptyShards: number[] = [];
+  let maxShard = 0;
+  perShard.forEach((n, i) => {
+    if (n === 0) emptyShards.push(i);
+    maxShard = Math.max(maxShard, n);
+  });
+  const mean = perShard.length > 0 ? (keys - unassigned) / perShard.length : 0;
   return {
-    keys,
-    unplaced,
     perSlot,
     perShard,
     unassigned,
@@ -144,7 +154,5 @@ export function distribution(list: KeyList, table: SlotTable, shards: ShardMap, 
     emptyShards,
     maxShardOverMean: mean > 0 ? maxShard / mean : 0,
     busiestSlot: { slot: busiest, keys: perSlot[busiest], share: keys > 0 ? perSlot[busiest] / keys : 0 },
-    hotTags,
-    groups,
   };
 }

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createBytecodeEngine, slotsOfFile } from '../core/index.ts';
+import { loadWasmSlotter } from '../engines/scan/wasm-slotter.ts';
+import type { AnalysisResult, Inputs, Settings } from './protocol.ts';
+import { AnalysisSession } from './session.ts';
+
+const keys = readFileSync(new URL('../../fixtures/keys-ecommerce.txt', import.meta.url), 'utf8');
+const extra = ['"bin\\x00{x}"', '"broken', 'order:7\r', '', 'Caf\u00e9:{1}', '{a}{b}c'].join('\n');
+const inputs: Inputs = {
+  keys: `${keys}\n${extra}\n`,
+  rules: '^(?<tag>[^:]+):\n^(?<tag>.*)$',
+  rulesB: '',
+  commands: 'MSET {user:1}:a 1 {user:1}:b 2\nMGET user:1 user:2',
+  topology: '',
+};
+const settings = (policy: Settings['policy'], compare: Settings['compare']): Settings => ({
+  policy,
+  compare,
+  target: 'oss-cluster',
+  implicitShardKey: false,
+  layout: { kind: 'even', count: 3 },
+});
+
+/** What a key file must show exactly as the same keys pasted (everything but the sampled views). */
+function exact(r: AnalysisResult) {
+  const { millis: _m, highlights: _h, file: _f, hotTags: _t, groups: _g, migration, ...rest } = r;
+  const { split: _s, merged: _me, splitCount: _sc, mergedCount: _mc, ...moves } = migration ?? { split: 0, merged: 0, splitCount: 0, mergedCount: 0 };
+  return { ...rest, perSlot: Array.from(r.perSlot), slotShard: Array.from(r.slotShard), moves };
+}
+
+describe('AnalysisSession: a key file equals the same keys pasted', async () => {
+  const wasm = await loadWasmSlotter();
+  for (const [name, slotter] of [['pure scanner', (f: Uint8Array, p: 'redis' | 'standard') => slotsOfFile(f, p)], ['WebAssembly slotter', wasm]] as const) {
+    for (const [policy, compare] of [['redis', 'standard'], ['custom', 'redis'], ['standard', null]] as const) {
+      it(`${policy} → ${compare ?? 'nothing'} (${name})`, async () => {
+        const text = new AnalysisSession(createBytecodeEngine());
+        const file = new AnalysisSession(createBytecodeEngine(), slotter);
+        const a = text.analyze(inputs, settings(policy, compare));
+        const progress: number[] = [];
+        const b = await file.analyzeFile(new Blob([inputs.keys]), 'keys.txt', inputs, settings(policy, compare), (p) => progress.push(p.bytes));
+        expect(exact(b)).toEqual(exact(a));
+        expect(b.file).toMatchObject({ name: 'keys.txt', bytes: new Blob([inputs.keys]).size });
+        expect(progress.at(-1)).toBe(b.file!.bytes);
+        // With every key in the sample, the sampled views are exact too.
+        expect(b.hotTags).toEqual(a.hotTags);
+        expect(b.groups).toEqual(a.groups);
+
+        for (const sort of ['line', 'slot'] as const) {
+          for (const filter of ['', 'user', 'X00', 'caf\u00e9']) {
+            const ra = await text.rows(0, 10_000, filter, sort);
+            const rb = await file.rows(0, 10_000, filter, sort);
+            expect(rb.total, `${sort} ${filter}`).toBe(ra.total);
+            expect(rb.rows.map((r) => ({ ...r, index: 0 }))).toEqual(ra.rows.map((r) => ({ ...r, index: 0 })));
+          }
+        }
+        const page = await file.rows(5, 3, '', 'line');
+        expect(page.rows.map((r) => r.line)).toEqual((await text.rows(5, 3, '', 'line')).rows.map((r) => r.line));
+        expect(await file.explain(3)).toEqual(await text.explain(3));
+        expect(await file.slotKeys(a.busiestSlot.slot)).toEqual(await text.slotKeys(a.busiestSlot.slot));
+        const csvFile = await file.export('csv');
+        expect(await (csvFile as Blob).text()).toBe(await text.export('csv'));
+        const jsonFile = JSON.parse(await (await file.export('json') as Blob).text());
+        const jsonText = JSON.parse((await text.export('json')) as string);
+        expect(jsonFile.keys).toEqual(jsonText.keys);
+        expect(jsonFile.distribution.usedSlots).toBe(jsonText.distribution.usedSlots);
+      });
+    }
+  }
+
+  it('a file larger than the sample marks hot tags and groups as sampled and keeps exact counts', async () => {
+    const lines = Array.from({ length: 150_000 }, (_, i) => `user:{${i % 1000}}:k${i}`).join('\n');
+    const file = new AnalysisSession(createBytecodeEngine(), wasm);
+    const r = await file.analyzeFile(new Blob([lines]), 'big.txt', inputs, settings('redis', 'standard'));
+    expect(r.keyCount).toBe(150_000);
+    expect(r.file!.sampled).toBeLessThan(r.keyCount);
+    expect(r.file!.sampled).toBeGreaterThanOrEqual(100_000);
+    const exactText = new AnalysisSession(createBytecodeEngine()).analyze({ ...inputs, keys: lines }, settings('redis', 'standard'));
+    expect(exact(r)).toEqual(exact(exactText));
+    expect(r.hotTags[0].keys).toBeLessThan(exactText.hotTags[0].keys);
+    const md = (await file.export('markdown')) as string;
+    expect(md).toContain('sample of');
+    expect((await file.rows(149_999, 1, '', 'line')).rows[0]).toMatchObject({ line: 150_000, key: 'user:{999}:k149999' });
+  });
+});
