@@ -1,10 +1,14 @@
 import { rng } from '../test/support/generate.ts';
 
+/** Lines per encoded piece: big enough to be fast, small enough that 10 M keys never sit in one string. */
+const PIECE = 100_000;
+
 /**
  * A realistic keyspace as `redis-cli --scan` would print it: users, carts, sessions, job queues,
- * products, rate limits; some with hash tags, most without. Same seed, same bytes, every run.
+ * products, rate limits; some with hash tags, most without. Same seed, same bytes, every run; yielded in
+ * pieces so 10 M keys (about 250 MB) can be written to a file without holding them as strings.
  */
-export function generateKeyFile(count: number, seed = 42): Uint8Array {
+export function* keyFilePieces(count: number, seed = 42): Generator<Uint8Array> {
   const rand = rng(seed);
   const int = (n: number) => Math.floor(rand() * n);
   const hex = (n: number) => {
@@ -22,7 +26,22 @@ export function generateKeyFile(count: number, seed = 42): Uint8Array {
     () => `rate-limit:{ip:10.${int(256)}.${int(256)}.${int(256)}}:minute`,
     () => `order:${int(90_000_000)}`,
   ];
-  const lines: string[] = [];
-  for (let i = 0; i < count; i++) lines.push(makers[int(makers.length)]());
-  return new TextEncoder().encode(lines.join('\n') + '\n');
+  const encoder = new TextEncoder();
+  for (let done = 0; done < count; done += PIECE) {
+    const lines: string[] = [];
+    for (let i = done; i < Math.min(count, done + PIECE); i++) lines.push(makers[int(makers.length)]());
+    yield encoder.encode(lines.join('\n') + '\n');
+  }
+}
+
+/** The whole generated key file in one buffer. */
+export function generateKeyFile(count: number, seed = 42): Uint8Array {
+  const pieces = [...keyFilePieces(count, seed)];
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

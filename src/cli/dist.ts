@@ -1,6 +1,7 @@
-import { display, keyErrorMessage, parseKeyList, slotTable, KEY_ERROR_CODES, KEY_TOO_LONG } from '../core/index.ts';
-import { distribution } from '../core/distribution/distribution.ts';
-import { Out, readInput } from './io.ts';
+import { stat } from 'node:fs/promises';
+import { display, distribution, keyErrorMessage, KeyStream, parseKeyList, slotSummary, slotTable, KEY_ERROR_CODES, KEY_TOO_LONG, type Policy, type ShardMap, type StreamPolicy } from '../core/index.ts';
+import { loadWasmSlotter } from '../engines/scan/wasm-slotter.ts';
+import { lineChunks, Out } from './io.ts';
 import { makePolicy, POLICY_HELP, type PolicyOptions } from './policy.ts';
 import { makeShardMap, TOPOLOGY_HELP, type TopologyOptions } from './topology.ts';
 
@@ -13,7 +14,9 @@ export const DIST_USAGE = `Usage: hashslot dist --policy redis|standard|custom [
                     --topology FILE] [--json] [--input FILE]
 
 How the keys on stdin spread over slots and shards: keys per shard, skew, the busiest slot, hot tags
-and co-location groups.
+and co-location groups. The input streams through in constant memory: counts per slot and shard are
+exact for any number of keys; above 100,000 keys, hot tags and groups come from a sample of 100,000
+(spread over an --input file; the first ones on stdin), and the output says so.
 
 ${POLICY_HELP}
 ${TOPOLOGY_HELP}
@@ -27,26 +30,31 @@ export async function runDist(opts: DistOptions): Promise<number> {
   if ('error' in policy) return fail(policy.error);
   const shards = await makeShardMap(opts);
   if ('error' in shards) return fail(shards.error);
-  const list = parseKeyList(await readInput(opts.input));
-  const table = slotTable(list, policy);
-  const d = distribution(list, table, shards);
+  const size = opts.input && opts.input !== '-' ? (await stat(opts.input).catch(() => null))?.size ?? 0 : 0;
+  const slotter = policy.name === 'custom' ? null : await loadWasmSlotter().catch(() => null);
+  const kind = policy.name as 'redis' | 'standard';
+  const main: StreamPolicy = slotter ? { policy, slotter: (bytes) => slotter(bytes, kind).slots } : { policy };
+  const stream = new KeyStream({ main, shards, totalBytes: size });
   const out = new Out();
-  if (opts.json) {
-    const diagnosticByLine = new Map(list.diagnostics.map((d) => [d.line, d]));
-    for (let i = 0; i < list.count; i++) {
-      const key = display(list.bytes, list.offsets[i], list.offsets[i + 1]);
-      const slot = table.slots[i];
-      const bad = list.invalid[i] ? diagnosticByLine.get(list.lines[i]) : undefined;
-      // An unreadable line (bad quoting, a key over the size limit) says what the parser said.
-      if (bad) out.line(JSON.stringify({ key: null, error: bad.code, line: bad.line, message: bad.message }));
-      else if (slot < 0) out.line(JSON.stringify({ key, error: KEY_ERROR_CODES[slot] ?? 'unreadable-line', message: slot === KEY_TOO_LONG ? keyErrorMessage(slot, list.offsets[i + 1] - list.offsets[i]) : undefined }));
-      else {
-        const shard = shards.slotShard[slot];
-        out.line(JSON.stringify({ key, slot, tag: display(list.bytes, table.tagStart[i], table.tagEnd[i]), shard: shard >= 0 ? shards.labels[shard] : null }));
+  try {
+    for await (const chunk of lineChunks(opts.input)) {
+      stream.push(chunk.bytes);
+      if (opts.json) {
+        writeKeys(out, chunk.bytes, chunk.firstLine, policy, shards);
+        await out.drain();
       }
     }
+  } catch (e) {
+    return fail(`cannot read ${opts.input ?? 'stdin'}: ${(e as Error).message}`);
+  }
+  stream.end();
+  const sample = parseKeyList(stream.sample());
+  const sampled = distribution(sample, slotTable(sample, policy), shards);
+  const d = { ...slotSummary(stream.perSlot, shards), keys: stream.keys - stream.unplaced, unplaced: stream.unplaced, hotTags: sampled.hotTags, groups: sampled.groups };
+  const sampleNote = sample.count < stream.keys ? `from a sample of ${sample.count} of ${stream.keys} keys` : null;
+  if (opts.json) {
     const { perSlot: _perSlot, perShard, ...rest } = d;
-    out.line(JSON.stringify({ summary: { policy: policy.name, ...rest, shards: shards.labels.map((label, i) => ({ label, keys: perShard[i] })) } }));
+    out.line(JSON.stringify({ summary: { policy: policy.name, ...rest, sampled: sampleNote ? sample.count : undefined, shards: shards.labels.map((label, i) => ({ label, keys: perShard[i] })) } }));
   } else {
     out.line(`${d.keys} keys in ${d.usedSlots} slots on ${shards.labels.length} shards (${policy.name} policy)${d.unplaced ? `; ${d.unplaced} keys without a slot` : ''}`);
     const width = Math.max(...shards.labels.map((l) => l.length));
@@ -58,12 +66,31 @@ export async function runDist(opts: DistOptions): Promise<number> {
     out.line(`skew: busiest shard ${d.maxShardOverMean.toFixed(2)}× the mean; busiest slot ${d.busiestSlot.slot} holds ${(d.busiestSlot.share * 100).toFixed(1)}% of keys`);
     if (d.emptyShards.length) out.line(`empty shards: ${d.emptyShards.map((i) => shards.labels[i]).join(', ')}`);
     if (d.unassigned) out.line(`${d.unassigned} keys fall in slots no shard owns`);
-    out.line('hot tags:');
+    out.line(sampleNote ? `hot tags (${sampleNote}):` : 'hot tags:');
     for (const t of d.hotTags.slice(0, 10)) out.line(`  ${String(t.keys).padStart(9)}  ${(t.share * 100).toFixed(1).padStart(5)}%  slot ${String(t.slot).padStart(5)}  ${t.tag}`);
   }
   await out.end();
   policy.dispose();
   return 0;
+}
+
+/** The per-key JSON lines of one piece of the input (written as it streams, never kept). */
+function writeKeys(out: Out, bytes: Uint8Array, firstLine: number, policy: Policy, shards: ShardMap): void {
+  const list = parseKeyList(bytes, firstLine);
+  const table = slotTable(list, policy);
+  const diagnosticByLine = new Map(list.diagnostics.map((d) => [d.line, d]));
+  for (let i = 0; i < list.count; i++) {
+    const key = display(list.bytes, list.offsets[i], list.offsets[i + 1]);
+    const slot = table.slots[i];
+    const bad = list.invalid[i] ? diagnosticByLine.get(list.lines[i]) : undefined;
+    // An unreadable line (bad quoting, a key over the size limit) says what the parser said.
+    if (bad) out.line(JSON.stringify({ key: null, error: bad.code, line: bad.line, message: bad.message }));
+    else if (slot < 0) out.line(JSON.stringify({ key, error: KEY_ERROR_CODES[slot] ?? 'unreadable-line', message: slot === KEY_TOO_LONG ? keyErrorMessage(slot, list.offsets[i + 1] - list.offsets[i]) : undefined }));
+    else {
+      const shard = shards.slotShard[slot];
+      out.line(JSON.stringify({ key, slot, tag: display(list.bytes, table.tagStart[i], table.tagEnd[i]), shard: shard >= 0 ? shards.labels[shard] : null }));
+    }
+  }
 }
 
 function fail(message: string): number {
