@@ -1,0 +1,129 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { keyFilePieces } from '../bench/keys.ts';
+import { createBytecodeEngine, createCustomPolicy, newSpan, parseRules, redisPolicy, utf8 } from '../src/core/index.ts';
+import { EXAMPLE } from '../src/ui/example.ts';
+import { expect, settled, test } from './helpers.ts';
+
+async function keyFile(path: string, count: number): Promise<string> {
+  const out = createWriteStream(path);
+  for (const piece of keyFilePieces(count, 7)) if (!out.write(piece)) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+  return path;
+}
+
+const slotOf = (key: string) => redisPolicy.locate(utf8(key), 0, utf8(key).length, newSpan());
+
+test('a key file streams through the worker: exact counts, a table that pages through the whole file, Explain reads a key back', async ({ page }, info) => {
+  const path = await keyFile(info.outputPath('keys.txt'), 400_000);
+  await page.goto('./');
+  await settled(page);
+  await page.getByTestId('open-keys').setInputFiles(path);
+  await expect(page.getByTestId('key-file')).toContainText('keys.txt');
+  await expect(page.getByTestId('done')).toContainText('400,000 keys', { timeout: 30_000 });
+  await expect(page.getByTestId('file-summary')).toContainText('400,000 keys on 400,000 lines');
+  await expect(page.getByTestId('file-summary')).toContainText('100,000 keys spread over the file');
+  await expect(page.getByTestId('key-count')).toHaveText('400,000 keys');
+
+  // The last rows: read back from the end of the file.
+  const table = page.getByTestId('keys-table');
+  await table.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(table.locator('[aria-rowindex="400001"]')).toBeVisible();
+  const lastKey = (await table.locator('[aria-rowindex="400001"] button.key').textContent())!;
+  const lastSlot = Number(await table.locator('[aria-rowindex="400001"] [role=cell]').nth(2).textContent());
+  expect(lastSlot).toBe(slotOf(lastKey));
+
+  // Filtering searches the whole file; Explain shows a key from it.
+  await page.getByTestId('key-filter').fill(lastKey);
+  await expect(page.getByTestId('key-count')).toHaveText(/^[1-9]\d* keys$/, { timeout: 20_000 });
+  await table.locator('button.key').first().click();
+  await expect(page.getByTestId('explain')).toContainText(`mod 16384 = ${lastSlot}`);
+
+  // Back to the editor: its keys were never replaced.
+  await page.getByTestId('close-file').click();
+  await expect(page.getByTestId('done')).toContainText('25 keys');
+});
+
+test('a paste too big for the editor is analysed as a key source of its own; the editor keeps its text', async ({ page }) => {
+  await page.goto('./');
+  await settled(page);
+  await expect(page.getByTestId('keys-editor')).toHaveAttribute('data-ready', 'monaco', { timeout: 20_000 });
+  const lines = Array.from({ length: 150_000 }, (_, i) => `bull:{q${i % 10}}:job:${i}`).join('\n');
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    document.querySelector('[data-testid=keys-editor] textarea')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, lines);
+  await expect(page.getByTestId('key-file')).toContainText('pasted keys');
+  await expect(page.getByTestId('done')).toContainText('150,000 keys', { timeout: 30_000 });
+  await page.getByTestId('panel-groups').click();
+  await expect(page.locator('.results')).toContainText('q3');
+  await page.getByTestId('close-file').click();
+  await expect(page.getByTestId('keys-editor').locator('.view-lines')).toContainText('user:1000:profile');
+});
+
+test('a dropped key file is read like an opened one', async ({ page }) => {
+  await page.goto('./');
+  await settled(page);
+  const text = Array.from({ length: 120_000 }, (_, i) => `session:${i.toString(16).padStart(24, '0')}`).join('\n');
+  await page.evaluate((t) => {
+    const data = new DataTransfer();
+    data.items.add(new File([t], 'dropped.txt', { type: 'text/plain' }));
+    const zone = document.querySelector('.drop')!;
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, text);
+  await expect(page.getByTestId('key-file')).toContainText('dropped.txt');
+  await expect(page.getByTestId('done')).toContainText('120,000 keys', { timeout: 30_000 });
+});
+
+test('Cancel stops a long file analysis; the page keeps its inputs and can analyse again', async ({ page }, info) => {
+  const path = await keyFile(info.outputPath('big.txt'), 3_000_000);
+  await page.goto('./');
+  await settled(page);
+  await page.getByTestId('policy').selectOption('custom');
+  await settled(page);
+  await page.getByTestId('open-keys').setInputFiles(path);
+  await expect(page.getByTestId('file-progress')).toBeVisible({ timeout: 20_000 });
+  await page.getByTestId('cancel').click();
+  await expect(page.getByTestId('status')).toContainText('stopped');
+  await expect(page.getByTestId('key-file')).toContainText('big.txt');
+  await page.getByTestId('policy').selectOption('redis');
+  await expect(page.getByTestId('done')).toContainText('3,000,000 keys', { timeout: 60_000 });
+});
+
+test('a worker that stops answering is replaced by the watchdog, with a notice; inputs stay', async ({ page }) => {
+  let hung = false;
+  // The first worker script the page loads hangs on its first message, as a runaway bug would.
+  await page.route('**/analysis.worker*.js', async (route) => {
+    if (hung) return route.continue();
+    hung = true;
+    await route.fulfill({ contentType: 'text/javascript', body: 'self.onmessage = () => { for (;;) {} };' });
+  });
+  await page.goto('./');
+  await expect(page.getByTestId('notice')).toContainText('stopped answering for 10 s and was restarted', { timeout: 30_000 });
+  await expect(page.getByTestId('status')).toContainText('stopped');
+  await page.getByTestId('analyse-again').click();
+  await expect(page.getByTestId('done')).toContainText('25 keys', { timeout: 20_000 });
+  await expect(page.getByTestId('keys-editor')).toContainText('user:1000:profile');
+});
+
+test('custom rules on a key file give the same slots as the core', async ({ page }, info) => {
+  const path = await keyFile(info.outputPath('custom.txt'), 200_000);
+  await page.goto('./');
+  await settled(page);
+  await page.getByTestId('policy').selectOption('custom');
+  await page.getByTestId('compare').selectOption('redis');
+  await page.getByTestId('open-keys').setInputFiles(path);
+  await expect(page.getByTestId('done')).toContainText('200,000 keys', { timeout: 30_000 });
+  const policy = createCustomPolicy(parseRules(EXAMPLE.rules), createBytecodeEngine());
+  const table = page.getByTestId('keys-table');
+  await expect(table.locator('[aria-rowindex="2"] button.key')).toBeVisible();
+  for (const row of await table.getByRole('row').all()) {
+    const key = await row.locator('button.key').textContent();
+    if (!key) continue;
+    const bytes = utf8(key);
+    expect(Number((await row.getByRole('cell').nth(2).textContent())?.replace('–', '-1'))).toBe(Math.max(-1, policy.locate(bytes, 0, bytes.length, newSpan())));
+  }
+});
