@@ -99,7 +99,7 @@ describe('KeyStream', () => {
     s.end();
     expect(s.keys).toBe(3);
     expect(Array.from(s.slots)).toEqual([slotsOfFile(utf8('a'), 'redis').slots[0], -3, slotsOfFile(utf8('b'), 'redis').slots[0]]);
-    expect(s.diagnostics[0]).toMatchObject({ line: 2, message: 'line 2 is longer than 1,000 bytes: not read' });
+    expect(s.diagnostics[0]).toMatchObject({ line: 2, code: 'key-too-long', message: "line is over 1,000 bytes, longer than any key within this tool's key size limit of 16 MiB (16,777,216 bytes) can be written: it is skipped" });
     expect(s.lines).toBe(3);
   });
 

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import { diagnostic } from '../diagnostics.ts';
 import { parseKeyList } from '../input/keylist.ts';
+import { groupDigits, MAX_KEY_BYTES, MAX_KEY_LABEL } from '../input/limits.ts';
 import { INVALID_LINE, slotTable } from '../slots/batch.ts';
 import { SLOT_COUNT } from '../slots/crc16.ts';
 import type { Policy } from '../slots/policy.ts';
@@ -28,7 +29,7 @@ export interface KeyStreamOptions {
   totalBytes: number;
   /** Keys kept (as bytes) for what needs every key's tag: hot tags, groups, co-location changes. */
   sampleKeys?: number;
-  /** A line longer than this is refused without being buffered (see the key-size limit). */
+  /** A line longer than this is refused without being buffered (default: the longest line a key within the size limit can have). */
   maxLineBytes?: number;
 }
 
@@ -82,7 +83,8 @@ export class KeyStream {
     this.slotsA = new Int16Array(guess);
     this.slotsB = options.compare ? new Int16Array(guess) : null;
     this.sampleKeys = options.sampleKeys ?? 100_000;
-    this.maxLineBytes = options.maxLineBytes ?? 64 * 1024 * 1024 + 2;
+    // Quoted, every byte of a key can take 4 (\xHH); plus the quotes and a CR.
+    this.maxLineBytes = options.maxLineBytes ?? 4 * MAX_KEY_BYTES + 3;
   }
 
   /** Slot of key i under the main policy (negative: no slot). */
@@ -150,7 +152,14 @@ export class KeyStream {
     if (this.options.compare) this.unplacedB++;
     if (this.diagnostics.length < MAX_DIAGNOSTICS) {
       this.diagnostics.push(
-        diagnostic('error', 'line-too-long', `line ${this.lines + 1} is longer than ${this.maxLineBytes.toLocaleString('en')} bytes: not read`, this.lines + 1, 1, 2),
+        diagnostic(
+          'error',
+          'key-too-long',
+          `line is over ${groupDigits(this.maxLineBytes)} bytes, longer than any key within this tool's key size limit of ${MAX_KEY_LABEL} can be written: it is skipped`,
+          this.lines + 1,
+          1,
+          2,
+        ),
       );
     }
     this.bytesDone += seen;
