@@ -1,0 +1,203 @@
+import { latin1 } from '../bytes.ts';
+import type { RuleSet } from '../rules/ruleset.ts';
+import type { Policy } from '../slots/policy.ts';
+import { STANDARD_RULES } from '../slots/standard.ts';
+import { enumerateCases, outcomesOf, TooComplex, type Outcome, type SymCase } from './cases.ts';
+import { locateAll, materialize, sameBytes } from './examples.ts';
+import { instantiate, rng, sampleBindings } from './expand.ts';
+import {
+  conditionText, describeHashing, example, hashedText, renderParts, type Example, type GroupVerdict, type Hashing, type PatternHashing,
+  type PatternWarning,
+} from './model.ts';
+import { namesOf, type PatternPart } from './parse.ts';
+import { sampledGroup, sampledHashing } from './sampled.ts';
+import { scanRedis, scanStandard, type Scanner } from './scan.ts';
+import type { Schema } from './schema.ts';
+import { extend, resolve, Space, type Tok } from './symbolic.ts';
+
+export interface ReasonOptions {
+  /** Custom policy: its rules, so a rule set equal to Standard's is reasoned about exactly. */
+  ruleSet?: RuleSet;
+  /** Custom rules: bindings to sample per question (default 400). */
+  samples?: number;
+  seed?: number;
+}
+
+/** Answers the schema questions for one policy. */
+export interface Reasoner {
+  readonly policy: Policy;
+  /** Exact reasoning (Redis, Standard, custom rules equal to Standard's), or sampling through the rules. */
+  readonly mode: 'symbolic' | 'sampled';
+  /** What a pattern hashes, and the values that change it. */
+  hashing(parts: readonly PatternPart[]): PatternHashing;
+  /** Whether keys of these patterns share one slot for the same values. */
+  group(keys: readonly (readonly PatternPart[])[]): GroupVerdict;
+}
+
+/**
+ * Redis and Standard are decided symbolically (see cases.ts, exact); custom rules by sampling hundreds
+ * of bindings through the policy itself, unless they are Standard's rules. Every symbolic answer is
+ * also checked on the real policy with concrete values: an example that disagrees is a bug, so it throws.
+ */
+export function createReasoner(policy: Policy, schema: Schema, options: ReasonOptions = {}): Reasoner {
+  const scan = scannerFor(policy, options.ruleSet);
+  const seed = options.seed ?? 1;
+  const samples = options.samples ?? 400;
+  if (!scan) {
+    return {
+      policy,
+      mode: 'sampled',
+      hashing: (parts) => sampledHashing(parts, schema, policy, { samples, seed }),
+      group: (keys) => sampledGroup(keys, schema, policy, { samples, seed }),
+    };
+  }
+  const ruled = policy.name !== 'redis';
+  return {
+    policy,
+    mode: 'symbolic',
+    hashing(parts) {
+      try {
+        return symbolicHashing(parts, schema, policy, scan, ruled, seed);
+      } catch (e) {
+        if (!(e instanceof TooComplex)) throw e;
+        return sampledHashing(parts, schema, policy, { samples, seed });
+      }
+    },
+    group(keys) {
+      try {
+        return symbolicGroup(keys, schema, policy, scan, seed);
+      } catch (e) {
+        if (!(e instanceof TooComplex)) throw e;
+        return sampledGroup(keys, schema, policy, { samples, seed });
+      }
+    },
+  };
+}
+
+function scannerFor(policy: Policy, ruleSet: RuleSet | undefined): Scanner | null {
+  if (policy.name === 'redis') return scanRedis;
+  if (policy.name === 'standard') return scanStandard;
+  // Rule 2 of Standard matches every key, so rules after it never run.
+  const rules = ruleSet?.rules ?? [];
+  return rules.length >= 2 && rules[0].source === STANDARD_RULES[0] && rules[1].source === STANDARD_RULES[1] ? scanStandard : null;
+}
+
+function toTokens(parts: readonly PatternPart[], space: Space): Tok[] {
+  return parts.map((p) => (p.kind === 'lit' ? { lit: p.bytes } : { v: space.byName.get(p.name)! }));
+}
+
+function render(space: Space, toks: readonly Tok[]): string {
+  return renderParts(toks.map((t) => ('lit' in t ? t : { name: space.vars[t.v].name, piece: space.vars[t.v].piece })));
+}
+
+function hashingOf(space: Space, toks: readonly Tok[], kind: SymCase['kinds'][number], ruled: boolean): Hashing {
+  const h: Hashing = { expr: render(space, toks), kind };
+  if (ruled) h.rule = kind === 'tag' ? 1 : 2;
+  return h;
+}
+
+/**
+ * Display cases for one pattern: as enumerated, plus — Standard hashes an empty tag, so no split was
+ * needed — the case where every value inside the tag is empty: slot 0, shared with every such key.
+ */
+function displayCases(space: Space, c: SymCase): SymCase[] {
+  const tag = c.hashed[0];
+  const v = tag.find((t) => 'v' in t && !space.vars[t.v].nonEmpty);
+  if (c.kinds[0] !== 'tag' || !v || !('v' in v) || !tag.every((t) => 'v' in t && !space.vars[t.v].nonEmpty)) return [c];
+  return space.splitEmpty(v.v).flatMap((b) => {
+    const subst = extend(c.subst, b);
+    return displayCases(space, { ...c, subst, hashed: [resolve(tag, subst)], conditions: [...c.conditions, ...b.conditions] });
+  });
+}
+
+const MAX_WARNINGS = 6;
+
+function symbolicHashing(parts: readonly PatternPart[], schema: Schema, policy: Policy, scan: Scanner, ruled: boolean, seed: number): PatternHashing {
+  const space = new Space(namesOf(parts), schema);
+  const cases = enumerateCases(space, [toTokens(parts, space)], scan).flatMap((c) => displayCases(space, c));
+  const rand = rng(seed);
+  const typical = hashingOf(space, cases[0].hashed[0], cases[0].kinds[0], ruled);
+  const warnings: PatternWarning[] = [];
+  // One warning per different outcome, with the simplest conditions (cases come simplest first).
+  const seen = new Set([describeHashing(typical)]);
+  for (const c of cases) {
+    const h = hashingOf(space, c.hashed[0], c.kinds[0], ruled);
+    const what = describeHashing(h);
+    if (seen.has(what) || warnings.length >= MAX_WARNINGS) continue;
+    seen.add(what);
+    const emptyTag = h.kind === 'tag' && h.expr === '';
+    const when = conditionText(c.conditions) || 'for some values';
+    const message = emptyTag
+      ? `when ${when}, the tag is empty: slot 0, shared by every key with an empty tag`
+      : `when ${when}, it hashes ${what} instead of ${describeHashing(typical)}`;
+    // The example must hash exactly what the case says, on the real policy.
+    const { binding, bytesOf } = materialize(space, c.subst, rand);
+    const key = instantiate(parts, binding);
+    const { slots, hashed } = locateAll(policy, [key]);
+    if (!sameBytes(hashed[0], bytesOf(c.hashed[0]))) throw new Error(`pattern reasoning: ${latin1(key)} does not hash ${h.expr} under ${policy.name}`);
+    warnings.push({ code: emptyTag ? 'empty-tag' : 'value-changes-hashed-part', message, hashing: h, example: example(binding, [key], slots) });
+  }
+  return { hashing: typical, warnings, sampled: false };
+}
+
+function symbolicGroup(keys: readonly (readonly PatternPart[])[], schema: Schema, policy: Policy, scan: Scanner, seed: number): GroupVerdict {
+  const names = [...new Set(keys.flatMap((k) => namesOf(k)))];
+  const space = new Space(names, schema);
+  const toks = keys.map((k) => toTokens(k, space));
+  const outcomes = enumerateCases(space, toks, scan).flatMap((c) => outcomesOf(space, c));
+  const same = outcomes.find((o) => o.same);
+  const different = outcomes.find((o) => !o.same);
+  const rand = rng(seed);
+  const verdict: GroupVerdict = {
+    verdict: same && different ? 'depends' : same ? 'always' : 'never',
+    exact: outcomes.every((o) => o.exact),
+    sampled: false,
+    reason: '',
+  };
+  if (same) verdict.same = concrete(space, keys, policy, same, rand);
+  if (different) verdict.different = concrete(space, keys, policy, different, rand);
+  verdict.reason = reasonOf(space, verdict, outcomes, same, different);
+  if (verdict.verdict === 'always') checkAlways(keys, names, schema, policy, seed);
+  return verdict;
+}
+
+/** An example for an outcome, checked on the real policy; a chance collision is redrawn. */
+function concrete(space: Space, keys: readonly (readonly PatternPart[])[], policy: Policy, o: Outcome, rand: () => number): Example {
+  for (let attempt = 0; attempt < 32; attempt++) {
+    const { binding } = materialize(space, o.subst, rand, o.lengths);
+    const built = keys.map((k) => instantiate(k, binding));
+    const { slots } = locateAll(policy, built);
+    if (new Set(slots).size === 1 === o.same) return example(binding, built, slots);
+    if (o.same) throw new Error(`pattern reasoning: ${built.map((k) => latin1(k)).join(' / ')} were expected in one slot under ${policy.name}`);
+  }
+  throw new Error(`pattern reasoning: could not find values that separate the keys under ${policy.name}`);
+}
+
+/** A second line of defence for the verdict that matters most: edge values must not contradict "always". */
+function checkAlways(keys: readonly (readonly PatternPart[])[], names: string[], schema: Schema, policy: Policy, seed: number): void {
+  for (const b of sampleBindings(names, schema, { count: 48, seed, adversarial: 0.75 })) {
+    const built = keys.map((k) => instantiate(k, b));
+    if (new Set(locateAll(policy, built).slots).size !== 1) {
+      throw new Error(`pattern reasoning: "always" contradicted by ${built.map((k) => JSON.stringify(latin1(k))).join(', ')} under ${policy.name}`);
+    }
+  }
+}
+
+function reasonOf(space: Space, v: GroupVerdict, outcomes: Outcome[], same?: Outcome, different?: Outcome): string {
+  const exprs = (o: Outcome) => [...new Set(o.hashed.map((h, i) => hashedText({ expr: render(space, h), kind: o.kinds[i] })))];
+  if (v.verdict === 'always') {
+    const e = exprs(same!);
+    const every = outcomes.length > 1 ? ' (in every case of the values)' : '';
+    return e.length === 1 ? `all hash ${e[0]}${every}` : `their hashed parts (${e.join(' / ')}) give one slot for every value${every}`;
+  }
+  if (v.verdict === 'never') {
+    const e = exprs(different!).join(' vs ');
+    return v.exact ? `they hash ${e}: different slots for every value` : `they hash ${e}: one slot only by chance (1 in 16384)`;
+  }
+  const when = conditionText(same!.conditions);
+  const unless = conditionText(different!.conditions);
+  if (!when && unless) return `one slot, except when ${unless} (then ${exprs(different!).join(' vs ')})`;
+  if (when && !unless) return `different slots (${exprs(different!).join(' vs ')}), except when ${when}`;
+  if (when && unless) return `one slot when ${when}; different slots when ${unless}`;
+  return 'depends on the values';
+}

@@ -1,0 +1,172 @@
+import { display } from '../input/quote.ts';
+import { typeOf, type Schema } from './schema.ts';
+import {
+  finiteValues, SP_CLOSE, SP_LF, SP_OPEN, typeLengths, typeMayBeEmpty, typeMinLength, typeSpecials, type PlaceholderType,
+} from './types.ts';
+
+/**
+ * Symbolic keys: a key is a list of tokens, literal bytes or a variable standing for a placeholder's
+ * value (or a piece of one). Reasoning splits a variable only where the hashing rules look inside it —
+ * "the first `}` of <s>" — into cases that together cover every value exactly, so no case is guessed.
+ * A substitution records the splits; the same variable in several keys is one value, split once.
+ */
+export type Tok = { readonly lit: Uint8Array } | { readonly v: number };
+
+export interface VarDef {
+  /** The placeholder whose value (or a piece of it) this is. */
+  name: string;
+  /** A typed value, never split (clean types hold no special byte); null for arbitrary bytes (str, pieces). */
+  type: PlaceholderType | null;
+  /** Which of `{`, `}`, LF (SP_* bits) the value may contain. */
+  specials: number;
+  nonEmpty: boolean;
+  /** A piece of a value cut at a special byte, rather than the whole value. */
+  piece: boolean;
+}
+
+/** What a case assumes about a value, for people: "<s> contains `}`". */
+export interface Condition {
+  name: string;
+  text: string;
+}
+
+/** One way a split can go: variables bound to token lists, and what that assumes. */
+export interface Branch {
+  bind: [number, Tok[]][];
+  conditions: Condition[];
+}
+
+export type Subst = ReadonlyMap<number, readonly Tok[]>;
+
+const SPECIAL_BYTES: [number, number, string][] = [
+  [SP_OPEN, 0x7b, '`{`'],
+  [SP_CLOSE, 0x7d, '`}`'],
+  [SP_LF, 0x0a, 'a line feed'],
+];
+
+/** The variables of one reasoning run. */
+export class Space {
+  readonly vars: VarDef[] = [];
+  /** The variable of each placeholder name. */
+  readonly byName = new Map<string, number>();
+
+  constructor(names: Iterable<string>, schema: Schema) {
+    for (const name of names) {
+      const t = typeOf(schema, name);
+      const raw = t.kind === 'str';
+      this.byName.set(name, this.add({ name, type: raw ? null : t, specials: typeSpecials(t), nonEmpty: !typeMayBeEmpty(t), piece: false }));
+    }
+  }
+
+  add(def: VarDef): number {
+    this.vars.push(def);
+    return this.vars.length - 1;
+  }
+
+  /** Lengths a value can have: a short list, or null for "minLength and every length above". */
+  lengths(v: number): number[] | null {
+    const d = this.vars[v];
+    return d.type ? typeLengths(d.type) : null;
+  }
+
+  minLength(v: number): number {
+    const d = this.vars[v];
+    return d.type ? typeMinLength(d.type) : d.nonEmpty ? 1 : 0;
+  }
+
+  /** Small typed domains (enumerations, hex1/hex2): one branch per value. */
+  expandFinite(v: number): Branch[] | null {
+    const d = this.vars[v];
+    const values = d.type ? finiteValues(d.type) : null;
+    if (!values) return null;
+    return values.map((value) => ({ bind: [[v, value.length ? [{ lit: value }] : []]], conditions: [{ name: d.name, text: `is ${display(value)}` }] }));
+  }
+
+  /**
+   * Cases for where the first byte of `q` (SP_* bits) is in the value: nowhere (first: the usual
+   * case), or at each special it may contain, as [before, byte, after] with `before` free of q.
+   */
+  splitFirst(v: number, q: number): Branch[] {
+    return this.splitAt(v, q, (before, byte, after) => [before, byte, after]);
+  }
+
+  /** Like splitFirst, for the last byte of `q`: [before, byte, after] with `after` free of q. */
+  splitLast(v: number, q: number): Branch[] {
+    return this.splitAt(v, q, (free, byte, rest) => [rest, byte, free]);
+  }
+
+  private splitAt(v: number, q: number, order: (free: Tok, byte: Tok, rest: Tok) => Tok[]): Branch[] {
+    const d = this.vars[v];
+    const finite = this.expandFinite(v);
+    if (finite) return finite;
+    const branches: Branch[] = [{ bind: [[v, [{ v: this.add({ ...d, specials: d.specials & ~q }) }]]], conditions: [] }];
+    for (const [bit, byte, text] of SPECIAL_BYTES) {
+      if (!(q & d.specials & bit)) continue;
+      const free = this.add({ name: d.name, type: null, specials: d.specials & ~q, nonEmpty: false, piece: true });
+      const rest = this.add({ name: d.name, type: null, specials: d.specials, nonEmpty: false, piece: true });
+      branches.push({ bind: [[v, order({ v: free }, { lit: Uint8Array.of(byte) }, { v: rest })]], conditions: [{ name: d.name, text: `contains ${text}` }] });
+    }
+    return branches;
+  }
+
+  /** Cases for a value that may be empty: non-empty (first), or empty. */
+  splitEmpty(v: number): Branch[] {
+    const d = this.vars[v];
+    const finite = this.expandFinite(v);
+    if (finite) return finite;
+    return [
+      { bind: [[v, [{ v: this.add({ ...d, nonEmpty: true }) }]]], conditions: [] },
+      { bind: [[v, []]], conditions: d.piece ? [] : [{ name: d.name, text: 'is empty' }] },
+    ];
+  }
+}
+
+/** The substitution with a branch applied. */
+export function extend(subst: Subst, branch: Branch): Map<number, readonly Tok[]> {
+  const next = new Map(subst);
+  for (const [v, toks] of branch.bind) next.set(v, toks);
+  return next;
+}
+
+/** Tokens with every bound variable replaced, adjacent literals merged and empty ones dropped. */
+export function resolve(toks: readonly Tok[], subst: Subst): Tok[] {
+  const out: Tok[] = [];
+  const push = (t: Tok) => {
+    if ('v' in t) {
+      const bound = subst.get(t.v);
+      if (bound) for (const b of bound) push(b);
+      else out.push(t);
+      return;
+    }
+    if (t.lit.length === 0) return;
+    const last = out[out.length - 1];
+    if (last && 'lit' in last) {
+      const merged = new Uint8Array(last.lit.length + t.lit.length);
+      merged.set(last.lit);
+      merged.set(t.lit, last.lit.length);
+      out[out.length - 1] = { lit: merged };
+    } else out.push(t);
+  };
+  for (const t of toks) push(t);
+  return out;
+}
+
+/** Whether two resolved token lists are the same expression. */
+export function sameToks(a: readonly Tok[], b: readonly Tok[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if ('v' in x || 'v' in y) {
+      if (!('v' in x) || !('v' in y) || x.v !== y.v) return false;
+    } else if (x.lit.length !== y.lit.length || x.lit.some((c, k) => c !== y.lit[k])) return false;
+  }
+  return true;
+}
+
+/** Variables in token lists, in order of first appearance. */
+export function varsOf(lists: readonly (readonly Tok[])[]): number[] {
+  const seen = new Set<number>();
+  for (const l of lists) for (const t of l) if ('v' in t) seen.add(t.v);
+  return [...seen];
+}
