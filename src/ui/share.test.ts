@@ -29,6 +29,13 @@ describe('share links', () => {
       expect(r.ok).toBe(false);
     }
   });
+  it('says which: a damaged link, or one too large (also when it only inflates past the limit)', async () => {
+    expect(await decodeLink('#v1/!!!')).toEqual({ ok: false, reason: 'this link is damaged (it may have been cut short)' });
+    expect(await decodeLink('#v1/' + 'A'.repeat(3_000_000))).toEqual({ ok: false, reason: 'this link is too large to open' });
+    const bomb = await encodeLink({ ...base, inputs: { ...base.inputs, keys: 'k'.repeat(30_000_000) } });
+    expect(bomb.length).toBeLessThan(100_000);
+    expect(await decodeLink(bomb)).toEqual({ ok: false, reason: 'this link is too large to open' });
+  });
   it('ignores unknown fields, wrong types and prototype keys', () => {
     const polluted = JSON.parse('{"__proto__": {"polluted": 1}, "i": {"keys": 5, "rules": "(?<tag>x)", "constructor": "x"}, "s": {"policy": "evil", "layout": {"kind": "even", "count": 99999}}, "p": "nope"}');
     const s = fromPlain(polluted);

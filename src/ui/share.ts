@@ -66,6 +66,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Thrown when a stream's output passes its limit. */
+class TooLarge extends Error {}
+
 async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream, limit: number): Promise<Uint8Array> {
   const reader = new Blob([bytes as BlobPart]).stream().pipeThrough(stream).getReader();
   const chunks: Uint8Array[] = [];
@@ -77,7 +80,7 @@ async function pipe(bytes: Uint8Array, stream: CompressionStream | Decompression
     // A small link that inflates to gigabytes (a "zip bomb") stops here.
     if (size > limit) {
       await reader.cancel();
-      throw new Error('too large');
+      throw new TooLarge('too large');
     }
     chunks.push(value);
   }
@@ -119,8 +122,9 @@ export async function decodeLink(hash: string): Promise<Decoded> {
   try {
     const raw = await pipe(fromBase64Url(body), new DecompressionStream('deflate-raw'), MAX_DECODED);
     return { ok: true, state: fromPlain(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw))) };
-  } catch {
-    return { ok: false, reason: 'this link is damaged (it may have been cut short)' };
+  } catch (e) {
+    // A short link that inflates past the limit is a "zip bomb", not a damaged link: say which.
+    return { ok: false, reason: e instanceof TooLarge ? 'this link is too large to open' : 'this link is damaged (it may have been cut short)' };
   }
 }
 
