@@ -28,3 +28,23 @@ export { migrationDiff, verdictChanges, type MigrationDiff, type MovedKey, type 
 export { markdownReport, mdText, mdCode, commandVerdictLine, FLUSH_WARNING, REPORT_LIMITS, type ReportInput } from './report/markdown.ts';
 export { shardRows, describeLayout, type ShardRow } from './report/shards.ts';
 export { csvKeys, type CsvKeyRow } from './report/csv.ts';
+export {
+  parseKeyPatterns, isPatternLine, hasPlaceholder, parsePatternSyntax,
+  type KeyPattern, type KeyPatternList, type PatternPart, type PatternProblem, type PatternSyntax,
+} from './patterns/parse.ts';
+export { DEFAULT_TYPE, acceptsValue, typeName, type PlaceholderType } from './patterns/types.ts';
+export { typeOf, type Schema } from './patterns/schema.ts';
+export {
+  expandKeyList, instantiate, sampleBindings, sampleValue, edgeValues, type Binding, type ExpandedKeys,
+} from './patterns/expand.ts';
+export { createReasoner, type Reasoner, type ReasonOptions } from './patterns/reason.ts';
+export type {
+  Decision, Example, GroupVerdict, GroupVerdictKind, Hashing, PatternHashing, PatternWarning, Witnesses,
+} from './patterns/model.ts';
+export { parseCommandTemplates, type TemplateLine, type TemplateList } from './patterns/templates.ts';
+export { analyzeTemplates, type TemplateReport, type TemplateVerdict } from './patterns/template-verdicts.ts';
+export { suggestTemplateFix } from './patterns/fix.ts';
+export {
+  analyzePatterns, parsePatternDocuments, verdictMatrix, MAX_MATRIX_PATTERNS,
+  type PairReport, type PatternDocuments, type PatternInputs, type PatternReport, type PatternSummary,
+} from './patterns/analysis.ts';

@@ -3,7 +3,8 @@ import { display } from '../input/quote.ts';
 import type { Policy } from '../slots/policy.ts';
 import { newSpan } from '../slots/span.ts';
 
-const SEPARATORS = new Set([0x3a, 0x2e, 0x2f, 0x2d, 0x5f, 0x7c, 0x23]); // : . / - _ | #
+/** Bytes after which a key prefix makes a natural hash tag (`user:1000` in `user:1000:cart`). */
+export const SEPARATORS = new Set([0x3a, 0x2e, 0x2f, 0x2d, 0x5f, 0x7c, 0x23]); // : . / - _ | #
 
 /**
  * The smallest hash-tag change that puts keys in one slot, checked under the policy itself (so it is

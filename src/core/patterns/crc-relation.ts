@@ -20,6 +20,11 @@ export type Relation =
 
 /** Assignments of lengths tried at most, over the variables whose lengths matter. */
 const LENGTH_BUDGET = 4096;
+/**
+ * Lengths tried per variable: values up to this long are what keys hold in practice. A collision at
+ * a length beyond it (a 2 KB user id) is reported as what it is in practice: chance.
+ */
+const LENGTH_WINDOW = 128;
 /** Fewer lengths per variable than this is too coarse to stand for "every length": say chance instead. */
 const MIN_WINDOW = 8;
 const MASK = 0x3fff;
@@ -80,7 +85,7 @@ export function relate(space: Space, a: readonly Tok[], b: readonly Tok[]): Rela
   const listed = free.map((v) => space.lengths(v));
   const fixedProduct = listed.reduce((n, l) => n * (l ? l.length : 1), 1);
   const open = listed.filter((l) => l === null).length;
-  const window = open === 0 ? 1 : Math.floor((LENGTH_BUDGET / fixedProduct) ** (1 / open));
+  const window = open === 0 ? 1 : Math.min(LENGTH_WINDOW, Math.floor((LENGTH_BUDGET / fixedProduct) ** (1 / open)));
   if (open > 0 && window < MIN_WINDOW) return { kind: 'chance' };
   const domains = free.map((v, i) => listed[i] ?? Array.from({ length: window }, (_, k) => space.minLength(v) + k));
   // Walk every assignment, shifting each term's CRC by the bytes a step adds instead of recomputing it.

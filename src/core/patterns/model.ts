@@ -58,6 +58,19 @@ export interface GroupVerdict {
   refused?: Example;
 }
 
+/** The values behind a verdict's examples, as bytes (for callers that build more from them). */
+export interface Witnesses {
+  same?: Binding;
+  different?: Binding;
+  refused?: Binding;
+}
+
+/** A verdict with its witnesses. */
+export interface Decision {
+  verdict: GroupVerdict;
+  witnesses: Witnesses;
+}
+
 /** A pattern expression as text: placeholders as `<name>`, literal `<` and `\` escaped where needed. */
 export function renderParts(parts: readonly ({ lit: Uint8Array } | { name: string; piece?: boolean })[]): string {
   const texts = parts.map((p) =>

@@ -4,10 +4,10 @@ import type { Policy } from '../slots/policy.ts';
 import { STANDARD_RULES } from '../slots/standard.ts';
 import { enumerateCases, outcomesOf, TooComplex, type Outcome, type SymCase } from './cases.ts';
 import { locateAll, materialize, sameBytes } from './examples.ts';
-import { instantiate, rng, sampleBindings } from './expand.ts';
+import { instantiate, rng, sampleBindings, type Binding } from './expand.ts';
 import {
   conditionText, describeHashing, example, hashedText, renderParts, type Example, type GroupVerdict, type Hashing, type PatternHashing,
-  type PatternWarning,
+  type Decision, type PatternWarning, type Witnesses,
 } from './model.ts';
 import { namesOf, type PatternPart } from './parse.ts';
 import { sampledGroup, sampledHashing } from './sampled.ts';
@@ -32,6 +32,8 @@ export interface Reasoner {
   hashing(parts: readonly PatternPart[]): PatternHashing;
   /** Whether keys of these patterns share one slot for the same values. */
   group(keys: readonly (readonly PatternPart[])[]): GroupVerdict;
+  /** The same, with the values behind its examples. */
+  decide(keys: readonly (readonly PatternPart[])[]): Decision;
 }
 
 /**
@@ -43,15 +45,21 @@ export function createReasoner(policy: Policy, schema: Schema, options: ReasonOp
   const scan = scannerFor(policy, options.ruleSet);
   const seed = options.seed ?? 1;
   const samples = options.samples ?? 400;
+  const sampling = { samples, seed };
   if (!scan) {
-    return {
-      policy,
-      mode: 'sampled',
-      hashing: (parts) => sampledHashing(parts, schema, policy, { samples, seed }),
-      group: (keys) => sampledGroup(keys, schema, policy, { samples, seed }),
-    };
+    const decide = (keys: readonly (readonly PatternPart[])[]) => sampledGroup(keys, schema, policy, sampling);
+    return { policy, mode: 'sampled', hashing: (parts) => sampledHashing(parts, schema, policy, sampling), decide, group: (keys) => decide(keys).verdict };
   }
   const ruled = policy.name !== 'redis';
+  // Reasoning that would need too many cases (long enumerations, many texts) falls back to sampling.
+  const decide = (keys: readonly (readonly PatternPart[])[]) => {
+    try {
+      return symbolicGroup(keys, schema, policy, scan, seed);
+    } catch (e) {
+      if (!(e instanceof TooComplex)) throw e;
+      return sampledGroup(keys, schema, policy, sampling);
+    }
+  };
   return {
     policy,
     mode: 'symbolic',
@@ -60,17 +68,11 @@ export function createReasoner(policy: Policy, schema: Schema, options: ReasonOp
         return symbolicHashing(parts, schema, policy, scan, ruled, seed);
       } catch (e) {
         if (!(e instanceof TooComplex)) throw e;
-        return sampledHashing(parts, schema, policy, { samples, seed });
+        return sampledHashing(parts, schema, policy, sampling);
       }
     },
-    group(keys) {
-      try {
-        return symbolicGroup(keys, schema, policy, scan, seed);
-      } catch (e) {
-        if (!(e instanceof TooComplex)) throw e;
-        return sampledGroup(keys, schema, policy, { samples, seed });
-      }
-    },
+    decide,
+    group: (keys) => decide(keys).verdict,
   };
 }
 
@@ -140,7 +142,7 @@ function symbolicHashing(parts: readonly PatternPart[], schema: Schema, policy: 
   return { hashing: typical, warnings, sampled: false };
 }
 
-function symbolicGroup(keys: readonly (readonly PatternPart[])[], schema: Schema, policy: Policy, scan: Scanner, seed: number): GroupVerdict {
+function symbolicGroup(keys: readonly (readonly PatternPart[])[], schema: Schema, policy: Policy, scan: Scanner, seed: number): Decision {
   const names = [...new Set(keys.flatMap((k) => namesOf(k)))];
   const space = new Space(names, schema);
   const toks = keys.map((k) => toTokens(k, space));
@@ -154,20 +156,21 @@ function symbolicGroup(keys: readonly (readonly PatternPart[])[], schema: Schema
     sampled: false,
     reason: '',
   };
-  if (same) verdict.same = concrete(space, keys, policy, same, rand);
-  if (different) verdict.different = concrete(space, keys, policy, different, rand);
+  const witnesses: Witnesses = {};
+  if (same) [verdict.same, witnesses.same] = concrete(space, keys, policy, same, rand);
+  if (different) [verdict.different, witnesses.different] = concrete(space, keys, policy, different, rand);
   verdict.reason = reasonOf(space, verdict, outcomes, same, different);
   if (verdict.verdict === 'always') checkAlways(keys, names, schema, policy, seed);
-  return verdict;
+  return { verdict, witnesses };
 }
 
 /** An example for an outcome, checked on the real policy; a chance collision is redrawn. */
-function concrete(space: Space, keys: readonly (readonly PatternPart[])[], policy: Policy, o: Outcome, rand: () => number): Example {
+function concrete(space: Space, keys: readonly (readonly PatternPart[])[], policy: Policy, o: Outcome, rand: () => number): [Example, Binding] {
   for (let attempt = 0; attempt < 32; attempt++) {
     const { binding } = materialize(space, o.subst, rand, o.lengths);
     const built = keys.map((k) => instantiate(k, binding));
     const { slots } = locateAll(policy, built);
-    if (new Set(slots).size === 1 === o.same) return example(binding, built, slots);
+    if (new Set(slots).size === 1 === o.same) return [example(binding, built, slots), binding];
     if (o.same) throw new Error(`pattern reasoning: ${built.map((k) => latin1(k)).join(' / ')} were expected in one slot under ${policy.name}`);
   }
   throw new Error(`pattern reasoning: could not find values that separate the keys under ${policy.name}`);
@@ -186,6 +189,7 @@ function checkAlways(keys: readonly (readonly PatternPart[])[], names: string[],
 function reasonOf(space: Space, v: GroupVerdict, outcomes: Outcome[], same?: Outcome, different?: Outcome): string {
   const exprs = (o: Outcome) => [...new Set(o.hashed.map((h, i) => hashedText({ expr: render(space, h), kind: o.kinds[i] })))];
   if (v.verdict === 'always') {
+    if (same!.hashed.length === 1) return 'a single key';
     const e = exprs(same!);
     const every = outcomes.length > 1 ? ' (in every case of the values)' : '';
     return e.length === 1 ? `all hash ${e[0]}${every}` : `their hashed parts (${e.join(' / ')}) give one slot for every value${every}`;

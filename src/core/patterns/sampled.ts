@@ -2,7 +2,10 @@ import type { Policy } from '../slots/policy.ts';
 import { newSpan } from '../slots/span.ts';
 import { locateAll, sameBytes } from './examples.ts';
 import { instantiate, instantiateWithOffsets, sampleBindings, type Binding } from './expand.ts';
-import { example, renderParts, type Example, type GroupVerdict, type Hashing, type PatternHashing, type PatternWarning } from './model.ts';
+import {
+  example, renderParts, type Decision, type Example, type GroupVerdict, type Hashing, type PatternHashing, type PatternWarning,
+  type Witnesses,
+} from './model.ts';
 import { namesOf, type PatternPart } from './parse.ts';
 import { typeOf, type Schema } from './schema.ts';
 import { finiteValues } from './types.ts';
@@ -80,11 +83,11 @@ export function sampledHashing(parts: readonly PatternPart[], schema: Schema, po
   return { hashing: ranked[0]?.hashing ?? { expr: '', kind: 'key', rule: 0 }, warnings, sampled: !exhaustive };
 }
 
-export function sampledGroup(keys: readonly (readonly PatternPart[])[], schema: Schema, policy: Policy, opts: SampleOptions): GroupVerdict {
+export function sampledGroup(keys: readonly (readonly PatternPart[])[], schema: Schema, policy: Policy, opts: SampleOptions): Decision {
   const names = [...new Set(keys.flatMap((k) => namesOf(k)))];
   const { bindings, exhaustive } = bindingsFor(names, schema, opts);
   const count = { same: 0, coincide: 0, different: 0, refused: 0 };
-  const examples: { same?: Example; coincide?: Example; different?: Example; refused?: Example } = {};
+  const examples: Partial<Record<'same' | 'coincide' | 'different' | 'refused', [Example, Binding]>> = {};
   for (const b of bindings) {
     const built = keys.map((k) => instantiate(k, b));
     const { slots, hashed } = locateAll(policy, built);
@@ -96,7 +99,7 @@ export function sampledGroup(keys: readonly (readonly PatternPart[])[], schema: 
           ? 'coincide'
           : 'different';
     count[kind]++;
-    examples[kind] ??= example(b, built, slots);
+    examples[kind] ??= [example(b, built, slots), b];
   }
   // Different hashed bytes in one slot: chance (about 1 in 16384), unless it happens far more often
   // than chance would — then the CRCs are related (e.g. by length) and it is a real outcome.
@@ -110,18 +113,19 @@ export function sampledGroup(keys: readonly (readonly PatternPart[])[], schema: 
     sampled: !exhaustive,
     reason: '',
   };
+  const witnesses: Witnesses = {};
   const same = examples.same ?? (sameCount > 0 ? examples.coincide : undefined);
-  if (same) verdict.same = same;
-  if (examples.different) verdict.different = examples.different;
-  if (examples.refused) verdict.refused = examples.refused;
+  if (same) [verdict.same, witnesses.same] = same;
+  if (examples.different) [verdict.different, witnesses.different] = examples.different;
+  if (examples.refused) [verdict.refused, witnesses.refused] = examples.refused;
   verdict.reason =
     verdict.verdict === 'always'
-      ? `one slot for ${of(sameCount)}`
+      ? keys.length === 1 ? 'a single key' : `one slot for ${of(sameCount)}`
       : verdict.verdict === 'depends'
         ? `one slot for ${of(sameCount)}, different slots for ${count.different}`
         : placed === 0
           ? 'no rule matches these keys: the server refuses them'
           : `different slots for ${of(count.different)}${count.coincide ? ` (${count.coincide} in one slot by chance)` : ''}`;
   if (count.refused && placed > 0) verdict.reason += `; for ${of(count.refused)} a key matches no rule (refused)`;
-  return verdict;
+  return { verdict, witnesses };
 }
