@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CHECK_USAGE, runCheck } from './check.ts';
 import { DIFF_USAGE, runDiff } from './diff.ts';
 import { DIST_USAGE, runDist } from './dist.ts';
+import { PATTERNS_USAGE, runPatterns } from './patterns.ts';
 import { POLICY_ARGS } from './policy.ts';
 import { REPORT_USAGE, runReport } from './report.ts';
 import { runSlots, SLOTS_USAGE } from './slots.ts';
@@ -15,6 +16,8 @@ Commands:
   dist     how keys spread over slots and shards: skew, hot tags, co-location groups
   diff     what moving keys from one policy (or rule set) to another changes
   report   a Markdown review report (distribution, failing commands, migration); --fail-on for CI
+  patterns key patterns (user:{<uid>}:cart): what they hash, which share a slot for every id, and
+           whether command templates are always single-slot; --fail-on for CI
 
 Run "hashslot <command> --help" for its options.`;
 
@@ -58,6 +61,10 @@ const COMMANDS = {
       input: IO.input,
       help: IO.help,
     },
+  },
+  patterns: {
+    usage: PATTERNS_USAGE,
+    options: { ...POLICY_ARGS, ...IO, ...TARGET, commands: { type: 'string' }, 'fail-on': { type: 'string' }, samples: { type: 'string' } },
   },
 } satisfies Record<string, { usage: string; options: ParseArgsConfig['options'] }>;
 
@@ -108,6 +115,8 @@ export async function main(argv: string[]): Promise<number> {
         ...policy, ...topology, input: str('input'), target: str('target')!, compare: str('compare'), compareRules: str('compare-rules'),
         commands: str('commands'), failOn: str('fail-on'), title: str('title'),
       });
+    case 'patterns':
+      return runPatterns({ ...policy, ...io, target: str('target')!, commands: str('commands'), failOn: str('fail-on'), samples: str('samples') });
     default:
       return runSlots({ ...policy, ...io });
   }

@@ -74,12 +74,15 @@ export function sampleValue(t: PlaceholderType, rand: () => number, length?: num
     case 'word':
       return length !== undefined ? utf8(string(rand, ALNUM, length)) : typicalWord(rand);
     case 'str':
-      // Printable ASCII without braces: what free text usually is. Edge values come from edgeValues.
-      return length !== undefined ? utf8(string(rand, ALNUM, length)) : fromLatin1(string(rand, PRINTABLE_NO_BRACES, between(rand, 1, 16)));
+      // Free text as it usually is: words, separators, sometimes a digit. Edge values come from edgeValues.
+      return utf8(length !== undefined ? string(rand, ALNUM, length) : typicalText(rand));
   }
 }
 
-const PRINTABLE_NO_BRACES = Array.from({ length: 95 }, (_, i) => String.fromCharCode(0x20 + i)).filter((c) => c !== '{' && c !== '}').join('');
+function typicalText(rand: () => number): string {
+  const words = Array.from({ length: between(rand, 1, 3) }, () => string(rand, 'abcdefghijklmnopqrstuvwxyz', between(rand, 2, 7)));
+  return words.reduce((text, w) => text + pick(rand, [' ', ':', '-', '/', '.', ' ']) + w) + (rand() < 0.3 ? String(between(rand, 0, 99)) : '');
+}
 
 function typicalWord(rand: () => number): Uint8Array {
   const r = rand();

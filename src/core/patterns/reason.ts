@@ -191,7 +191,7 @@ function reasonOf(space: Space, v: GroupVerdict, outcomes: Outcome[], same?: Out
   if (v.verdict === 'always') {
     if (same!.hashed.length === 1) return 'a single key';
     const e = exprs(same!);
-    const every = outcomes.length > 1 ? ' (in every case of the values)' : '';
+    const every = outcomes.length > 1 ? ' in every case' : '';
     return e.length === 1 ? `all hash ${e[0]}${every}` : `their hashed parts (${e.join(' / ')}) give one slot for every value${every}`;
   }
   if (v.verdict === 'never') {

@@ -1,7 +1,7 @@
 import { display } from '../input/quote.ts';
 import { typeOf, type Schema } from './schema.ts';
 import {
-  finiteValues, SP_CLOSE, SP_LF, SP_OPEN, typeLengths, typeMayBeEmpty, typeMinLength, typeSpecials, type PlaceholderType,
+  finiteValues, specialsIn, SP_CLOSE, SP_LF, SP_OPEN, typeLengths, typeMayBeEmpty, typeMinLength, typeSpecials, type PlaceholderType,
 } from './types.ts';
 
 /**
@@ -95,9 +95,29 @@ export class Space {
     return this.splitAt(v, q, (free, byte, rest) => [rest, byte, free]);
   }
 
+  /**
+   * Splits an enumeration with values that hold special bytes or are empty: its ordinary values stay
+   * one variable (the usual case, shown as `<r>`), every other value is its own case.
+   */
+  private splitEnum(v: number): Branch[] | null {
+    const d = this.vars[v];
+    if (d.type?.kind !== 'enum') return this.expandFinite(v);
+    const usual = d.type.values.filter((x) => x.length > 0 && specialsIn(x) === 0);
+    const branches: Branch[] = [];
+    if (usual.length) {
+      const type: PlaceholderType = { kind: 'enum', values: usual };
+      branches.push({ bind: [[v, [{ v: this.add({ ...d, type, specials: 0, nonEmpty: true }) }]]], conditions: [] });
+    }
+    for (const x of d.type.values) {
+      if (x.length > 0 && specialsIn(x) === 0) continue;
+      branches.push({ bind: [[v, x.length ? [{ lit: x }] : []]], conditions: [{ name: d.name, text: x.length ? `is ${display(x)}` : 'is empty' }] });
+    }
+    return branches;
+  }
+
   private splitAt(v: number, q: number, order: (free: Tok, byte: Tok, rest: Tok) => Tok[]): Branch[] {
     const d = this.vars[v];
-    const finite = this.expandFinite(v);
+    const finite = d.type ? this.splitEnum(v) : null;
     if (finite) return finite;
     const branches: Branch[] = [{ bind: [[v, [{ v: this.add({ ...d, specials: d.specials & ~q }) }]]], conditions: [] }];
     for (const [bit, byte, text] of SPECIAL_BYTES) {
@@ -112,7 +132,7 @@ export class Space {
   /** Cases for a value that may be empty: non-empty (first), or empty. */
   splitEmpty(v: number): Branch[] {
     const d = this.vars[v];
-    const finite = this.expandFinite(v);
+    const finite = d.type ? this.splitEnum(v) : null;
     if (finite) return finite;
     return [
       { bind: [[v, [{ v: this.add({ ...d, nonEmpty: true }) }]]], conditions: [] },

@@ -1,0 +1,196 @@
+import { readFile } from 'node:fs/promises';
+import {
+  analyzePatterns, parseRules, TARGET_LABELS, TARGETS, verdictMatrix, type Diagnostic, type Example, type PatternReport,
+  type Target, type TemplateReport,
+} from '../core/index.ts';
+import { parseTarget, unknownTarget } from './analysis.ts';
+import { Out, readInput } from './io.ts';
+import { makePolicy, POLICY_HELP, type PolicyOptions } from './policy.ts';
+
+export interface PatternsOptions extends PolicyOptions {
+  commands?: string;
+  target: string;
+  failOn?: string;
+  samples?: string;
+  json: boolean;
+  input?: string;
+}
+
+export const PATTERNS_USAGE = `Usage: hashslot patterns --policy redis|standard|custom [--rules FILE] [--commands FILE] [--target T]
+                        [--fail-on never|depends|error] [--samples N] [--json] [--input FILE]
+
+Answers schema questions for every id, not just sample keys. Key patterns come one per line from stdin
+or --input (plain keys may be mixed in; they are skipped here): user:{<uid>}:cart, session:<sid:hex32>,
+bull:{<queue>}:<job:int>, geo:<region:eu|us|ap>. Types: int, word (the default), str, uuid, date,
+hex<N>, a|b|c; a name means the same value everywhere; \\< is a literal <.
+Prints what each pattern hashes (with the values that change it), whether each pair of patterns shares
+a slot for the same values — always, never (except by chance, 1 in 16384) or depends, with example
+keys — and, with --commands, the same verdict for every command template (redis-cli syntax, MULTI …
+EXEC blocks allowed: MSET user:{<uid>}:a 1 user:{<uid>}:b 2) with a hash-tag fix.
+Redis and Standard are decided exactly; custom rules by sampling values through them (marked sampled),
+exactly when every placeholder has few values.
+
+${POLICY_HELP}
+  --commands FILE        command templates to check
+  --target T             deployment for template verdicts (default oss-cluster):
+                         ${TARGETS.join(' | ')}
+  --fail-on V            exit 1 when a template is not always accepted on the target: never, depends
+                         (never or depends), or error; several may be given, comma-separated
+  --samples N            custom rules: values sampled per question (default 400)
+  --json                 one JSON object per line: {"kind": "pattern" | "pair" | "template" | "diagnostic"
+                         | "summary", ...}
+  --input FILE           read patterns from FILE instead of stdin (a terminal on stdin counts as none)
+
+Exit status: 0, 1 for --fail-on findings, 2 for bad usage or a bad rules or commands file.`;
+
+const FAIL_ON = ['never', 'depends', 'error'] as const;
+
+/** `hashslot patterns`: returns the exit code. */
+export async function runPatterns(opts: PatternsOptions): Promise<number> {
+  const target = parseTarget(opts.target);
+  if (!target) return fail(unknownTarget(opts.target));
+  const failOn = new Set((opts.failOn ?? '').split(',').filter((s) => s !== ''));
+  for (const f of failOn) if (!(FAIL_ON as readonly string[]).includes(f)) return fail(`unknown --fail-on "${f}": use ${FAIL_ON.join(', ')}`);
+  // "Fail when not always" includes never.
+  if (failOn.has('depends')) failOn.add('never');
+  const samples = opts.samples === undefined ? undefined : Number(opts.samples);
+  if (samples !== undefined && !(Number.isInteger(samples) && samples >= 1 && samples <= 100_000)) return fail(`--samples must be an integer from 1 to 100000`);
+  const policy = await makePolicy(opts);
+  if ('error' in policy) return fail(policy.error);
+  let commands: Uint8Array | undefined;
+  if (opts.commands !== undefined) {
+    try {
+      const buf = await readFile(opts.commands);
+      commands = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+    } catch (e) {
+      return fail(`cannot read commands file ${opts.commands}: ${(e as Error).message}`);
+    }
+  }
+  const keys = opts.input === undefined && process.stdin.isTTY ? new Uint8Array() : await readInput(opts.input);
+  const ruleSet = policy.name === 'custom' && opts.rules ? parseRules((await readFile(opts.rules, 'utf8')).replace(/^\uFEFF/, '')) : undefined;
+  const report = analyzePatterns({ keys, commands }, policy, { ruleSet, samples });
+  policy.dispose();
+
+  const out = new Out();
+  const diagnostics = [
+    ...report.keyDiagnostics.map((d) => ({ file: opts.input ?? 'stdin', d })),
+    ...report.commandDiagnostics.map((d) => ({ file: opts.commands!, d })),
+  ].filter(({ d }) => d.severity !== 'info');
+  if (opts.json) printJson(out, report, target, diagnostics);
+  else {
+    for (const { file, d } of diagnostics) process.stderr.write(`${file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n`);
+    printText(out, report, target);
+  }
+  await out.end();
+  const failing = report.templates.some((t) => t.kind === 'command' && failOn.has(t.verdicts[target].verdict));
+  return failing ? 1 : 0;
+}
+
+function fail(message: string): number {
+  process.stderr.write(`hashslot patterns: ${message}\n`);
+  return 2;
+}
+
+const POLICY_LABEL = { redis: 'Redis', standard: 'Standard', custom: 'custom rules' } as const;
+
+function printText(out: Out, r: PatternReport, target: Target): void {
+  const how = r.mode === 'symbolic' ? 'decided exactly' : 'custom rules: decided by sampling values through them unless marked exact';
+  out.line(`Patterns under the ${POLICY_LABEL[r.policy]} policy (${how})`);
+  out.line('');
+  const width = Math.max(7, ...r.patterns.map((p) => p.text.length));
+  out.line(`  ${'#'.padStart(3)}  ${'line'.padStart(4)}  ${'pattern'.padEnd(width)}  hashes`);
+  for (const p of r.patterns) {
+    const h = p.hashing;
+    const hashes = !h ? '(malformed: see the problems)' : h.hashing.kind === 'key' ? 'the whole key' : h.hashing.kind === 'line' ? `the first line: ${h.hashing.expr}` : h.hashing.expr || '(empty tag: slot 0)';
+    const rule = h?.hashing.rule ? `  (rule ${h.hashing.rule})` : '';
+    out.line(`  ${String(p.index + 1).padStart(3)}  ${String(p.line).padStart(4)}  ${p.text.padEnd(width)}  ${hashes}${rule}${h?.sampled ? '  [sampled]' : ''}`);
+    for (const w of h?.warnings ?? []) out.line(`${' '.repeat(13)}! ${w.message} (e.g. ${w.example.keys[0]})`);
+  }
+  const usable = r.patterns.filter((p) => p.ok);
+  if (usable.length > 1) {
+    out.line('');
+    out.line('Same slot for the same values?  A always, N never (except by chance), D depends; lowercase: sampled');
+    const m = verdictMatrix(r);
+    const sampled = new Map(r.pairs.map((p) => [`${p.a},${p.b}`, p.sampled]));
+    const cell = (a: number, b: number) => {
+      const v = m[a][b];
+      if (a === b) return '-';
+      if (!v) return ' ';
+      const letter = v === 'always' ? 'A' : v === 'never' ? 'N' : 'D';
+      return sampled.get(`${Math.min(a, b)},${Math.max(a, b)}`) ? letter.toLowerCase() : letter;
+    };
+    out.line(`       ${usable.map((p) => String(p.index + 1).padStart(3)).join('')}`);
+    for (const a of usable) out.line(`  ${String(a.index + 1).padStart(3)}  ${usable.map((b) => cell(a.index, b.index).padStart(3)).join('')}`);
+    const notable = r.pairs.filter((p) => p.verdict !== 'never');
+    if (notable.length) {
+      out.line('');
+      out.line('Pairs that share a slot always or for some values:');
+      for (const p of notable) {
+        out.line(`  ${String(p.a + 1).padStart(3)} ~ ${String(p.b + 1).padEnd(3)}  ${p.verdict.padEnd(7)}  ${p.reason}${p.sampled ? '  [sampled]' : ''}`);
+        if (p.verdict === 'depends') {
+          out.line(`${' '.repeat(22)}same slot:  ${exampleText(p.same!)}`);
+          out.line(`${' '.repeat(22)}different:  ${exampleText(p.different!)}`);
+        }
+      }
+    }
+  }
+  const commands = r.templates.filter((t) => t.kind === 'command');
+  if (!commands.length) return;
+  out.line('');
+  out.line(`Command templates on ${TARGET_LABELS[target]} (${target}):`);
+  const counts: Record<string, number> = {};
+  for (const t of commands) {
+    const v = t.verdicts[target];
+    counts[v.verdict] = (counts[v.verdict] ?? 0) + 1;
+    const block = t.transaction ? ` (transaction, lines ${t.transaction.from}-${t.transaction.to})` : '';
+    const keys = t.keys.length ? ` ${t.keys.join(' ')}` : '';
+    out.line(`${String(t.line).padStart(5)}  ${v.verdict.toUpperCase().padEnd(8)} ${t.command}${block}${keys}: ${v.reason}${t.sampled ? '  [sampled]' : ''}`);
+    if (v.verdict === 'depends' || v.verdict === 'never' || v.verdict === 'error') {
+      if (v.accepted) out.line(`${' '.repeat(16)}accepted: ${v.accepted}`);
+      if (v.refused) out.line(`${' '.repeat(16)}refused:  ${v.refused}`);
+    }
+    if (t.fix && v.verdict !== 'always') out.line(`${' '.repeat(16)}fix:      ${t.fix.join(', ')}`);
+  }
+  out.line('');
+  out.line(`${['always', 'never', 'depends', 'error'].map((k) => `${counts[k] ?? 0} ${k}`).join(', ')} on ${target}`);
+}
+
+function exampleText(e: Example): string {
+  return e.keys.map((k, i) => `${k} → ${e.slots[i] >= 0 ? e.slots[i] : 'refused'}`).join(', ');
+}
+
+function printJson(out: Out, r: PatternReport, target: Target, diagnostics: { file: string; d: Diagnostic }[]): void {
+  for (const { file, d } of diagnostics) {
+    out.line(JSON.stringify({ kind: 'diagnostic', file, line: d.line, column: d.column, severity: d.severity, code: d.code, message: d.message }));
+  }
+  for (const p of r.patterns) {
+    const row: Record<string, unknown> = { kind: 'pattern', index: p.index, line: p.line, pattern: p.text, names: p.names, ok: p.ok };
+    if (p.hashing) Object.assign(row, { hashing: p.hashing.hashing, warnings: p.hashing.warnings, sampled: p.hashing.sampled });
+    out.line(JSON.stringify(row));
+  }
+  for (const p of r.pairs) out.line(JSON.stringify({ kind: 'pair', patterns: [r.patterns[p.a].text, r.patterns[p.b].text], ...p }));
+  for (const t of r.templates) out.line(JSON.stringify(templateRow(t, target)));
+  const count = (items: string[]) => Object.fromEntries(['always', 'never', 'depends', 'error', 'no-keys'].map((k) => [k, items.filter((v) => v === k).length]).filter(([, n]) => n));
+  out.line(
+    JSON.stringify({
+      kind: 'summary',
+      policy: r.policy,
+      mode: r.mode,
+      target,
+      patterns: r.patterns.length,
+      pairs: count(r.pairs.map((p) => p.verdict)),
+      templates: count(r.templates.filter((t) => t.kind === 'command').map((t) => t.verdicts[target].verdict)),
+    }),
+  );
+}
+
+function templateRow(t: TemplateReport, target: Target): Record<string, unknown> {
+  const v = t.verdicts[target];
+  const row: Record<string, unknown> = { kind: 'template', line: t.line, command: t.command, keys: t.keys, template: t.template, ...v };
+  if (t.kind === 'comment') return { kind: 'template', line: t.line, command: '', keys: [], template: false, verdict: 'comment', reason: 'comment' };
+  if (t.transaction) row.transaction = t.transaction;
+  if (t.fix) row.fix = t.fix;
+  row.sampled = t.sampled;
+  row.targets = Object.fromEntries(TARGETS.map((x) => [x, t.verdicts[x].verdict]));
+  return row;
+}
