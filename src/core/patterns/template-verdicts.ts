@@ -52,7 +52,7 @@ const same = <T>(v: T) => Object.fromEntries(TARGETS.map((t) => [t, v])) as Reco
  */
 export function analyzeTemplates(list: TemplateList, schema: Schema, reasoner: Reasoner, seed = 1): { reports: TemplateReport[]; diagnostics: Diagnostic[] } {
   const policy = reasoner.policy;
-  const names = [...new Set(list.lines.filter((l) => l.ok).flatMap((l) => l.names))];
+  const names = [...new Set(list.lines.flatMap((l) => l.names))];
   const [base] = sampleBindings(names, schema, { count: 1, seed });
   const probes = sampleBindings(names, schema, { count: 16, seed: seed + 1, adversarial: 0.5 });
   const diagnostics: Diagnostic[] = [];
