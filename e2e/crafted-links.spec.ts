@@ -121,7 +121,8 @@ test('__proto__, constructor and prototype keys pollute nothing; the fields besi
     '"s":{"__proto__":{"policy":"custom"},"policy":"standard","layout":{"__proto__":{"kind":"even","count":5}}},' +
     '"p":"__proto__"}';
   await open(page, link(body, true));
-  await expect(page.getByTestId('notice')).toHaveCount(0);
+  // The layout and panel given only through __proto__ are not applied, and the notice says so.
+  await expect(page.getByTestId('notice')).toHaveText("Opened the link, but ignored layout, panel: not valid there, so the example's value is used. ×");
   await expect(page.getByTestId('policy')).toHaveValue('standard');
   await expect(page.getByTestId('keys-table').getByRole('row')).toHaveCount(2);
   await expect(page.getByTestId('keys-table')).toContainText('safe:{a}:1');
@@ -137,12 +138,18 @@ test('wrong types are ignored field by field: valid fields apply, the rest stay 
     extra: '<script>window.__pwned=1</script>',
   };
   await open(page, link(state));
-  await expect(page.getByTestId('notice')).toHaveCount(0);
+  // The user is told which fields were not applied; the valid ones (keys) are.
+  await expect(page.getByTestId('notice')).toContainText('Opened the link, but ignored rules, ');
+  for (const field of ['commands', 'topology', 'rulesB', 'policy', 'compare', 'target', 'implicit_shard_key', 'layout', 'panel']) {
+    await expect(page.getByTestId('notice')).toContainText(field);
+  }
+  await expect(page.getByTestId('notice')).not.toContainText('keys,');
   await expect(page.getByTestId('keys-table').getByRole('row')).toHaveCount(3);
   await expect(page.getByTestId('policy')).toHaveValue('redis');
   await g.nothingRan();
   for (const top of [[], null, 42, 'a string', true]) {
     await open(page, link(top));
+    await expect(page.getByTestId('notice')).toHaveText(DAMAGED + ' ×');
     await showsExample(page);
     await g.nothingRan();
   }

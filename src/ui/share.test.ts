@@ -17,7 +17,7 @@ describe('share links', () => {
     const link = await encodeLink(state);
     expect(link.startsWith('#v1/')).toBe(true);
     const back = await decodeLink(link);
-    expect(back).toEqual({ ok: true, state });
+    expect(back).toEqual({ ok: true, state, ignored: [] });
   });
   it('compresses: a repetitive keyspace makes a short link', async () => {
     const keys = Array.from({ length: 2000 }, (_, i) => `user:${i}:cart`).join('\n');
@@ -38,7 +38,10 @@ describe('share links', () => {
   });
   it('ignores unknown fields, wrong types and prototype keys', () => {
     const polluted = JSON.parse('{"__proto__": {"polluted": 1}, "i": {"keys": 5, "rules": "(?<tag>x)", "constructor": "x"}, "s": {"policy": "evil", "layout": {"kind": "even", "count": 99999}}, "p": "nope"}');
-    const s = fromPlain(polluted);
+    const ignored: string[] = [];
+    const s = fromPlain(polluted, ignored);
+    // Named so the page can say what it did not apply; unknown fields are not named (a newer version's).
+    expect(ignored).toEqual(['keys', 'policy', 'layout', 'panel']);
     expect(s.inputs.keys).toBe(EXAMPLE.keys);
     expect(s.inputs.rules).toBe('(?<tag>x)');
     expect(s.settings).toEqual(DEFAULT_SETTINGS);
@@ -47,7 +50,7 @@ describe('share links', () => {
   });
   it('state files round-trip and refuse other JSON', () => {
     const state: SharedState = { ...base, panel: 'migration' };
-    expect(readStateFile(stateFile(state))).toEqual({ ok: true, state });
+    expect(readStateFile(stateFile(state))).toEqual({ ok: true, state, ignored: [] });
     expect(readStateFile('{"a":1}').ok).toBe(false);
     expect(readStateFile('not json').ok).toBe(false);
   });

@@ -40,25 +40,33 @@ export function toPlain(state: SharedState): Record<string, unknown> {
  * everything else (unknown or prototype-polluting keys, wrong types) is ignored, missing fields
  * come from the defaults. Never throws.
  */
-export function fromPlain(data: unknown): SharedState {
+export function fromPlain(data: unknown, ignored: string[] = []): SharedState {
   const obj = isRecord(data) ? data : {};
   const i = isRecord(obj.i) ? obj.i : {};
   const s = isRecord(obj.s) ? obj.s : {};
+  // Every field that is there but unusable is named, so the page can say what it did not apply.
+  const check = (present: boolean, valid: boolean, name: string) => {
+    if (present && !valid) ignored.push(name);
+    return present && valid;
+  };
+  check(Object.hasOwn(obj, 'i'), isRecord(obj.i), 'inputs');
+  check(Object.hasOwn(obj, 's'), isRecord(obj.s), 'settings');
   const inputs = { ...EXAMPLE };
-  for (const k of Object.keys(EXAMPLE) as (keyof Inputs)[]) if (Object.hasOwn(i, k) && typeof i[k] === 'string') inputs[k] = i[k] as string;
+  for (const k of Object.keys(EXAMPLE) as (keyof Inputs)[]) if (check(Object.hasOwn(i, k), typeof i[k] === 'string', k)) inputs[k] = i[k] as string;
   const settings: Settings = structuredClone(DEFAULT_SETTINGS);
-  if (POLICIES.includes(s.policy as string)) settings.policy = s.policy as Settings['policy'];
-  if (s.compare === null || POLICIES.includes(s.compare as string)) settings.compare = s.compare as Settings['compare'];
-  if ((TARGETS as readonly unknown[]).includes(s.target)) settings.target = s.target as Settings['target'];
-  if (typeof s.implicitShardKey === 'boolean') settings.implicitShardKey = s.implicitShardKey;
-  if (isRecord(s.layout)) {
-    const { kind, count } = s.layout;
+  if (check(Object.hasOwn(s, 'policy'), POLICIES.includes(s.policy as string), 'policy')) settings.policy = s.policy as Settings['policy'];
+  if (check(Object.hasOwn(s, 'compare'), s.compare === null || POLICIES.includes(s.compare as string), 'compare')) settings.compare = s.compare as Settings['compare'];
+  if (check(Object.hasOwn(s, 'target'), (TARGETS as readonly unknown[]).includes(s.target), 'target')) settings.target = s.target as Settings['target'];
+  if (check(Object.hasOwn(s, 'implicitShardKey'), typeof s.implicitShardKey === 'boolean', 'implicit_shard_key')) settings.implicitShardKey = s.implicitShardKey as boolean;
+  if (Object.hasOwn(s, 'layout')) {
+    const layout = isRecord(s.layout) ? s.layout : {};
+    const { kind, count } = layout;
     if (kind === 'paste') settings.layout = { kind };
     else if ((kind === 'even' || kind === 'masters') && Number.isInteger(count) && (count as number) >= 1 && (count as number) <= 16384) {
       settings.layout = { kind, count: count as number };
-    }
+    } else ignored.push('layout');
   }
-  const panel = PANELS.includes(obj.p as Panel) ? (obj.p as Panel) : 'keys';
+  const panel = check(Object.hasOwn(obj, 'p'), PANELS.includes(obj.p as Panel), 'panel') ? (obj.p as Panel) : 'keys';
   return { inputs, settings, panel };
 }
 
@@ -112,7 +120,8 @@ export async function encodeLink(state: SharedState): Promise<string> {
   return LINK_PREFIX + toBase64Url(await pipe(json, new CompressionStream('deflate-raw'), Infinity));
 }
 
-export type Decoded = { ok: true; state: SharedState } | { ok: false; reason: string };
+/** `ignored`: fields that were present but unusable (wrong type, unknown value), left as in the example. */
+export type Decoded = { ok: true; state: SharedState; ignored: string[] } | { ok: false; reason: string };
 
 /** Reads a URL fragment; anything unreadable is a reason for a notice, never an exception. */
 export async function decodeLink(hash: string): Promise<Decoded> {
@@ -121,7 +130,12 @@ export async function decodeLink(hash: string): Promise<Decoded> {
   if (body.length > MAX_ENCODED) return { ok: false, reason: 'this link is too large to open' };
   try {
     const raw = await pipe(fromBase64Url(body), new DecompressionStream('deflate-raw'), MAX_DECODED);
-    return { ok: true, state: fromPlain(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw))) };
+    const data: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+    // Valid JSON that is not an object holds no state: as damaged as a cut link.
+    if (!isRecord(data)) throw new Error('not a state');
+    const ignored: string[] = [];
+    const state = fromPlain(data, ignored);
+    return { ok: true, state, ignored };
   } catch (e) {
     // A short link that inflates past the limit is a "zip bomb", not a damaged link: say which.
     return { ok: false, reason: e instanceof TooLarge ? 'this link is too large to open' : 'this link is damaged (it may have been cut short)' };
@@ -138,7 +152,9 @@ export function readStateFile(text: string): Decoded {
   try {
     const data: unknown = JSON.parse(text);
     if (!isRecord(data) || data.format !== 'slot-playground-state') return { ok: false, reason: 'this is not a Slot Playground state file' };
-    return { ok: true, state: fromPlain(data) };
+    const ignored: string[] = [];
+    const state = fromPlain(data, ignored);
+    return { ok: true, state, ignored };
   } catch {
     return { ok: false, reason: 'this file is not valid JSON' };
   }

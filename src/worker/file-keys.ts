@@ -18,6 +18,20 @@ export interface FileKey {
   bytes: Uint8Array;
   line: number;
   invalid: boolean;
+  /** For an unreadable line: what the key-list parser said about it. */
+  message?: string;
+}
+
+/** Key j of a parsed list as a FileKey. */
+export function keyOf(list: KeyList, j: number): FileKey {
+  const invalid = list.invalid[j] === 1;
+  const line = list.lines[j];
+  return {
+    bytes: list.bytes.subarray(list.offsets[j], list.offsets[j + 1]),
+    line,
+    invalid,
+    message: invalid ? list.diagnostics.find((d) => d.line === line && d.severity === 'error')?.message : undefined,
+  };
 }
 
 /**
@@ -63,8 +77,8 @@ export class FileKeys {
       const list = await this.segment(s);
       const j = index - seg.firstKey;
       // A refused over-long line has an empty segment: nothing to re-read.
-      if (j >= list.count) out.push({ bytes: new Uint8Array(0), line: seg.firstLine, invalid: true });
-      else out.push({ bytes: list.bytes.subarray(list.offsets[j], list.offsets[j + 1]), line: list.lines[j], invalid: list.invalid[j] === 1 });
+      if (j >= list.count) out.push({ bytes: new Uint8Array(0), line: seg.firstLine, invalid: true, message: this.stream.diagnostics.find((d) => d.line === seg.firstLine)?.message });
+      else out.push(keyOf(list, j));
     }
     return out;
   }

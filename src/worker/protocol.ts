@@ -46,6 +46,8 @@ export interface KeyRow {
   slot: number;
   shard: string;
   rule: number;
+  /** Why the key has no slot, in words (the tag column holds the code). */
+  error?: string;
   /** Under the compared policy, when there is one. */
   to?: { tag: string; slot: number; shard: string };
 }

@@ -82,4 +82,20 @@ describe('AnalysisSession: a key file equals the same keys pasted', async () => 
     expect(md).toContain('sample of');
     expect((await file.rows(149_999, 1, '', 'line')).rows[0]).toMatchObject({ line: 150_000, key: 'user:{999}:k149999' });
   });
+
+  it('a key over the 16 MiB limit in a file is refused on its line with the message, like in the editor; the rest is analysed', async () => {
+    const huge = 'k'.repeat(16 * 1024 * 1024 + 1);
+    const text = `before\n${huge}\nafter\n`;
+    const file = new AnalysisSession(createBytecodeEngine(), wasm);
+    const r = await file.analyzeFile(new Blob([text]), 'huge.txt', inputs, settings('redis', null));
+    const pasted = new AnalysisSession(createBytecodeEngine()).analyze({ ...inputs, keys: text }, settings('redis', null));
+    const message = "key is 16,777,217 bytes long, over this tool's key size limit of 16 MiB (16,777,216 bytes): it is skipped";
+    expect(r.problems.keys).toEqual(pasted.problems.keys);
+    expect(r.problems.keys).toMatchObject([{ line: 2, code: 'key-too-long', message }]);
+    expect(r.keyCount).toBe(3);
+    expect(r.unplaced).toBe(1);
+    const rows = (await file.rows(0, 3, '', 'line')).rows;
+    expect(rows[1]).toMatchObject({ line: 2, slot: -3, error: message });
+    expect(rows[2]).toMatchObject({ line: 3, key: 'after' });
+  });
 });

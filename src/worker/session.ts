@@ -1,11 +1,11 @@
 import {
   analyzeCommands, commandKeys, csvKeys, describeLayout, markdownReport, shardRows, type CsvKeyRow, type ReportInput, createCustomPolicy, crc16, display, distribution, evenLayout, KEY_ERROR_CODES,
-  migrationDiff, newSpan, orderBySlot, parseKeyList, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, slotSummary, slotTable,
+  keyErrorMessage, migrationDiff, newSpan, orderBySlot, parseKeyList, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, slotSummary, slotTable,
   standardPolicy, STANDARD_RULES, TARGETS, tokenizeCommands, utf8, verdictChanges, type CommandReport, type Diagnostic, type FileSlotter, type KeyList, type Policy,
   type PolicyName, type RegexEngine, type ShardMap, type SlotTable, type StreamPolicy, type Target,
 } from '../core/index.ts';
 import { columnOf, diagnostic } from '../core/index.ts';
-import { FileKeys, type FileKey, type Progress } from './file-keys.ts';
+import { FileKeys, keyOf, type FileKey, type Progress } from './file-keys.ts';
 import type { AnalysisResult, CommandRow, Explanation, Inputs, KeyRow, KeySort, Problems, Settings } from './protocol.ts';
 
 /** Keys whose hashed part the editor highlights (the rest would cost more than it shows). */
@@ -41,8 +41,7 @@ class TextKeys implements KeySource {
     return this.table.slots;
   }
   async keys(indexes: readonly number[]): Promise<FileKey[]> {
-    const { list } = this;
-    return indexes.map((i) => ({ bytes: list.bytes.subarray(list.offsets[i], list.offsets[i + 1]), line: list.lines[i], invalid: list.invalid[i] === 1 }));
+    return indexes.map((i) => keyOf(this.list, i));
   }
   async filter(_needle: string, matches: (list: KeyList, j: number) => boolean): Promise<Uint32Array> {
     const out: number[] = [];
@@ -410,9 +409,10 @@ export class AnalysisSession {
         slot,
         shard: shard >= 0 ? shards.labels[shard] : '',
         rule: slot >= 0 ? span.rule : 0,
+        error: slot >= 0 ? undefined : key.invalid ? (key.message ?? 'this line could not be read') : keyErrorMessage(slot, key.bytes.length),
       };
     };
-    const { rule, ...a } = cell(policy);
+    const { rule, error, ...a } = cell(policy);
     const b = other ? cell(other) : undefined;
     return {
       index: i,
@@ -420,6 +420,7 @@ export class AnalysisSession {
       key: display(key.bytes, 0, key.bytes.length),
       ...a,
       rule,
+      error,
       to: b ? { tag: b.tag, slot: b.slot, shard: b.shard } : undefined,
     };
   }
