@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  analyzePatterns, createReasoner, parseKeyPatterns, parsePatternDocuments, redisPolicy, STANDARD_RULES, standardPolicy, tokenizeCommands, utf8,
+  type Policy, type TemplateReport,
+} from '../../src/core/index.ts';
+import { instantiateLine, parseCommandTemplates, templateUnits } from '../../src/core/patterns/templates.ts';
+import { sampleBindings } from '../../src/core/patterns/expand.ts';
+import { startRedisCluster, type RedisOracle, type RespValue } from '../oracles/redis-server.ts';
+import { rng } from '../support/generate.ts';
+import { pcreSlots, redisSlots, type SlotOracle } from '../support/oracle-slots.ts';
+import { bindingOf, chanceBound, crossCheck, keyFromDisplay, type Question } from '../support/pattern-check.ts';
+import { NAME_TYPES, patternGroups, randomPattern, variants } from '../support/pattern-grammar.ts';
+
+/**
+ * Issue 9's cross-check: every symbolic verdict on random patterns (brace soup, str values that may
+ * hold braces, line feeds or nothing, enumerations with odd values, shared names) against the real
+ * engines — redis-server's CLUSTER KEYSLOT for the Redis policy, pcre2test running Standard's rules.
+ * PATTERN_SEED / PATTERN_GROUPS to run it longer.
+ */
+const SEED = Number(process.env.PATTERN_SEED ?? 20260901);
+const GROUPS = Number(process.env.PATTERN_GROUPS ?? 300);
+const SAMPLES = 40;
+
+let redis: RedisOracle;
+beforeAll(async () => {
+  redis = await startRedisCluster();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+function questions(policy: Policy, groups: string[][]): { questions: Question[]; schemaOf: Map<Question, ReturnType<typeof parseKeyPatterns>['schema']> } {
+  const schemaOf = new Map();
+  const out: Question[] = [];
+  for (const group of groups) {
+    const doc = parseKeyPatterns(utf8(group.join('\n')));
+    if (doc.diagnostics.some((d) => d.severity === 'error')) throw new Error(`bad generated patterns: ${group.join(' | ')}`);
+    const parts = doc.patterns.map((p) => p.parts);
+    const q: Question = {
+      label: group.join('  |  '),
+      keys: parts,
+      names: [...new Set(doc.patterns.flatMap((p) => p.names))],
+      verdict: createReasoner(policy, doc.schema).group(parts),
+    };
+    schemaOf.set(q, doc.schema);
+    out.push(q);
+  }
+  return { questions: out, schemaOf };
+}
+
+async function checkPolicy(policy: Policy, oracle: SlotOracle, seed: number) {
+  const rand = rng(seed);
+  const groups = [...patternGroups(seed, GROUPS), ...patternGroups(seed + 1, GROUPS / 3, () => 2 + Math.floor(rand() * 2))];
+  const { questions: qs, schemaOf } = questions(policy, groups);
+  const result = await crossCheck(oracle, (q) => schemaOf.get(q)!, qs, { samples: SAMPLES, seed });
+  if (process.env.PATTERN_DEBUG) console.log(policy.name, result.verdicts, result.coincidences, result.neverSamples);
+  expect(result.contradictions.slice(0, 5)).toEqual([]);
+  expect(result.badExamples.slice(0, 5)).toEqual([]);
+  expect(result.coincidences).toBeLessThanOrEqual(chanceBound(result.neverSamples));
+  // The corpus must exercise every verdict, or the check proves little.
+  for (const v of ['always', 'never', 'depends']) expect(result.verdicts[v] ?? 0).toBeGreaterThan(GROUPS / 30);
+  return result;
+}
+
+describe('pattern verdicts agree with the real engines on sampled bindings', () => {
+  it('Redis policy, against redis-server CLUSTER KEYSLOT', async () => {
+    await checkPolicy(redisPolicy, redisSlots(redis), SEED);
+  });
+  it('Standard policy, against pcre2test running its two rules', async () => {
+    await checkPolicy(standardPolicy, pcreSlots(STANDARD_RULES), SEED + 1);
+  });
+  it('what a pattern hashes: every warning example has the slot the real server gives', async () => {
+    const rand = rng(SEED + 2);
+    const names = Object.keys(NAME_TYPES);
+    const texts = Array.from({ length: 150 }, () => randomPattern(rand, names));
+    const doc = parseKeyPatterns(utf8(texts.join('\n')));
+    for (const [policy, oracle] of [[redisPolicy, redisSlots(redis)], [standardPolicy, pcreSlots(STANDARD_RULES)]] as const) {
+      const reasoner = createReasoner(policy, doc.schema);
+      const examples = doc.patterns.flatMap((p) => reasoner.hashing(p.parts).warnings.map((w) => w.example));
+      expect(examples.length).toBeGreaterThan(50);
+      const real = await oracle(examples.map((e) => keyFromDisplay(e.keys[0])));
+      expect(examples.map((e) => e.slots[0])).toEqual(real);
+    }
+  });
+});
+
+/** Command families with key placeholders K (each becomes a random pattern of the unit's names). */
+const FAMILIES = ['MSET K 1 K 2', 'MGET K K', 'DEL K K K', 'SUNIONSTORE K K K', 'RENAME K K', 'LMOVE K K LEFT RIGHT', 'EXISTS K K', 'MULTI\nSET K v\nINCR K\nEXEC'];
+
+const isRefused = (r: RespValue) => typeof r === 'object' && r !== null && 'error' in r && /^(CROSSSLOT|EXECABORT)/.test(r.error);
+
+describe('command template verdicts agree with a real cluster node (CROSSSLOT or not)', () => {
+  it('on random templates: always is never refused, never only by chance, depends shows both', async () => {
+    const rand = rng(SEED + 3);
+    const names = Object.keys(NAME_TYPES);
+    const units: string[] = [];
+    for (let i = 0; i < 160; i++) {
+      const shared = names.filter(() => rand() < 0.3);
+      if (!shared.length) shared.push('u');
+      const family = FAMILIES[Math.floor(rand() * FAMILIES.length)];
+      // Keys of a unit are variants of one pattern, as in real code. Generated patterns hold no blanks
+      // or quotes: each is one redis-cli argument as it stands.
+      const r = rand();
+      const keys = r < 0.2 ? Array.from({ length: 3 }, () => randomPattern(rand, shared, 5)) : variants(rand, shared, 3, r < 0.5);
+      let k = 0;
+      units.push(family.replace(/K/g, () => keys[k++]));
+    }
+    const text = units.join('\n');
+    const docs = parsePatternDocuments({ keys: new Uint8Array(), commands: utf8(text) });
+    const report = analyzePatterns(docs, redisPolicy);
+    expect(report.commandDiagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const list = parseCommandTemplates(utf8(text));
+    const byLine = new Map(report.templates.map((t) => [t.line, t]));
+    await redis.command(['FLUSHALL']);
+    const counts: Record<string, number> = {};
+    let coincidences = 0;
+    let neverSamples = 0;
+    const problems: string[] = [];
+    for (const unit of templateUnits(list.lines)) {
+      const lines = list.lines.slice(unit.from, unit.to + 1);
+      const last = byLine.get(lines[lines.length - 1].source.line)!;
+      const verdict = last.verdicts['oss-cluster'];
+      counts[verdict.verdict] = (counts[verdict.verdict] ?? 0) + 1;
+      const names = [...new Set(lines.flatMap((l) => l.names))];
+      const refusedFor = async (b: Map<string, Uint8Array>) => (await redis.pipeline(lines.map((l) => instantiateLine(l, b).args))).some(isRefused);
+      const base = sampleBindings(names, docs.schema, { count: 1, seed: 1 })[0];
+      // As in crossCheck: "always" must hold for edge values too; the chance rate is over typical values.
+      const typical = sampleBindings(names, docs.schema, { count: 16, seed: SEED + unit.from });
+      const edge = sampleBindings(names, docs.schema, { count: 16, seed: SEED + unit.from + 1, adversarial: 1 });
+      for (const [k, b] of [...typical, ...edge].entries()) {
+        const refused = await refusedFor(b);
+        if (verdict.verdict === 'always' && refused) problems.push(`always, refused: line ${last.line} with ${[...b].map(([n, v]) => `${n}=${JSON.stringify(Buffer.from(v).toString('latin1'))}`).join(' ')}`);
+        if (verdict.verdict === 'never' && k < typical.length) {
+          neverSamples++;
+          if (!refused) coincidences++;
+        }
+      }
+      const witness = (which: 'same' | 'different') => {
+        const e = last.keysVerdict?.[which];
+        return e ? new Map([...base, ...bindingOf(e)]) : null;
+      };
+      if (verdict.verdict === 'depends') {
+        if (await refusedFor(witness('same')!)) problems.push(`depends: 'same' values refused on line ${last.line}`);
+        if (!(await refusedFor(witness('different')!))) problems.push(`depends: 'different' values accepted on line ${last.line}`);
+      }
+      if (lines.length === 1) await checkTexts(last, problems);
+    }
+    expect(problems.slice(0, 5)).toEqual([]);
+    expect(coincidences).toBeLessThanOrEqual(chanceBound(neverSamples));
+    if (process.env.PATTERN_DEBUG) console.log('templates', counts, coincidences, neverSamples);
+    for (const v of ['always', 'never', 'depends']) expect(counts[v] ?? 0).toBeGreaterThan(5);
+  });
+});
+
+/** The accepted / refused commands a single-line template shows are what the server does with them. */
+async function checkTexts(t: TemplateReport, problems: string[]) {
+  const v = t.verdicts['oss-cluster'];
+  for (const [text, refused] of [[v.accepted, false], [v.refused, true]] as const) {
+    if (!text) continue;
+    const [line] = tokenizeCommands(utf8(text)).lines;
+    const reply = await redis.command(line.args);
+    if (isRefused(reply) !== refused) problems.push(`line ${t.line}: ${text} → ${JSON.stringify(reply)}`);
+  }
+}
+
