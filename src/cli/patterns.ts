@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import {
-  analyzePatterns, parseRules, TARGET_LABELS, TARGETS, verdictMatrix, type Diagnostic, type Example, type PatternReport,
+  analyzePatterns, describeHashing, parseRules, TARGET_LABELS, TARGETS, verdictMatrix, type Diagnostic, type Example, type PatternReport,
   type Target, type TemplateReport,
 } from '../core/index.ts';
 import { parseTarget, unknownTarget } from './analysis.ts';
@@ -101,7 +101,7 @@ function printText(out: Out, r: PatternReport, target: Target): void {
   out.line(`  ${'#'.padStart(3)}  ${'line'.padStart(4)}  ${'pattern'.padEnd(width)}  hashes`);
   for (const p of r.patterns) {
     const h = p.hashing;
-    const hashes = !h ? '(malformed: see the problems)' : h.hashing.kind === 'key' ? 'the whole key' : h.hashing.kind === 'line' ? `the first line: ${h.hashing.expr}` : h.hashing.expr || '(empty tag: slot 0)';
+    const hashes = h ? describeHashing(h.hashing) : '(malformed: see the problems)';
     const rule = h?.hashing.rule ? `  (rule ${h.hashing.rule})` : '';
     out.line(`  ${String(p.index + 1).padStart(3)}  ${String(p.line).padStart(4)}  ${p.text.padEnd(width)}  ${hashes}${rule}${h?.sampled ? '  [sampled]' : ''}`);
     for (const w of h?.warnings ?? []) out.line(`${' '.repeat(13)}! ${w.message} (e.g. ${w.example.keys[0]})`);

@@ -38,6 +38,7 @@ export {
   expandKeyList, instantiate, sampleBindings, sampleValue, edgeValues, type Binding, type ExpandedKeys,
 } from './patterns/expand.ts';
 export { createReasoner, type Reasoner, type ReasonOptions } from './patterns/reason.ts';
+export { describeHashing, renderPattern } from './patterns/model.ts';
 export type {
   Decision, Example, GroupVerdict, GroupVerdictKind, Hashing, PatternHashing, PatternWarning, Witnesses,
 } from './patterns/model.ts';

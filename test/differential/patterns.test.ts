@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  analyzePatterns, createReasoner, parseKeyPatterns, parsePatternDocuments, redisPolicy, STANDARD_RULES, standardPolicy, tokenizeCommands, utf8,
-  type Policy, type TemplateReport,
+  analyzePatterns, createReasoner, parseKeyPatterns, parsePatternDocuments, redisPolicy, STANDARD_RULES, standardPolicy, utf8,
+  type Policy,
 } from '../../src/core/index.ts';
-import { instantiateLine, parseCommandTemplates, templateUnits } from '../../src/core/patterns/templates.ts';
-import { sampleBindings } from '../../src/core/patterns/expand.ts';
-import { startRedisCluster, type RedisOracle, type RespValue } from '../oracles/redis-server.ts';
+import { startRedisCluster, type RedisOracle } from '../oracles/redis-server.ts';
 import { rng } from '../support/generate.ts';
 import { pcreSlots, redisSlots, type SlotOracle } from '../support/oracle-slots.ts';
-import { bindingOf, chanceBound, crossCheck, keyFromDisplay, type Question } from '../support/pattern-check.ts';
+import { chanceBound, checkTemplates, crossCheck, keyFromDisplay, type Question } from '../support/pattern-check.ts';
 import { NAME_TYPES, patternGroups, randomPattern, variants } from '../support/pattern-grammar.ts';
 
 /**
@@ -87,8 +85,6 @@ describe('pattern verdicts agree with the real engines on sampled bindings', () 
 /** Command families with key placeholders K (each becomes a random pattern of the unit's names). */
 const FAMILIES = ['MSET K 1 K 2', 'MGET K K', 'DEL K K K', 'SUNIONSTORE K K K', 'RENAME K K', 'LMOVE K K LEFT RIGHT', 'EXISTS K K', 'MULTI\nSET K v\nINCR K\nEXEC'];
 
-const isRefused = (r: RespValue) => typeof r === 'object' && r !== null && 'error' in r && /^(CROSSSLOT|EXECABORT)/.test(r.error);
-
 describe('command template verdicts agree with a real cluster node (CROSSSLOT or not)', () => {
   it('on random templates: always is never refused, never only by chance, depends shows both', async () => {
     const rand = rng(SEED + 3);
@@ -109,57 +105,11 @@ describe('command template verdicts agree with a real cluster node (CROSSSLOT or
     const docs = parsePatternDocuments({ keys: new Uint8Array(), commands: utf8(text) });
     const report = analyzePatterns(docs, redisPolicy);
     expect(report.commandDiagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const list = parseCommandTemplates(utf8(text));
-    const byLine = new Map(report.templates.map((t) => [t.line, t]));
-    await redis.command(['FLUSHALL']);
-    const counts: Record<string, number> = {};
-    let coincidences = 0;
-    let neverSamples = 0;
-    const problems: string[] = [];
-    for (const unit of templateUnits(list.lines)) {
-      const lines = list.lines.slice(unit.from, unit.to + 1);
-      const last = byLine.get(lines[lines.length - 1].source.line)!;
-      const verdict = last.verdicts['oss-cluster'];
-      counts[verdict.verdict] = (counts[verdict.verdict] ?? 0) + 1;
-      const names = [...new Set(lines.flatMap((l) => l.names))];
-      const refusedFor = async (b: Map<string, Uint8Array>) => (await redis.pipeline(lines.map((l) => instantiateLine(l, b).args))).some(isRefused);
-      const base = sampleBindings(names, docs.schema, { count: 1, seed: 1 })[0];
-      // As in crossCheck: "always" must hold for edge values too; the chance rate is over typical values.
-      const typical = sampleBindings(names, docs.schema, { count: 16, seed: SEED + unit.from });
-      const edge = sampleBindings(names, docs.schema, { count: 16, seed: SEED + unit.from + 1, adversarial: 1 });
-      for (const [k, b] of [...typical, ...edge].entries()) {
-        const refused = await refusedFor(b);
-        if (verdict.verdict === 'always' && refused) problems.push(`always, refused: line ${last.line} with ${[...b].map(([n, v]) => `${n}=${JSON.stringify(Buffer.from(v).toString('latin1'))}`).join(' ')}`);
-        if (verdict.verdict === 'never' && k < typical.length) {
-          neverSamples++;
-          if (!refused) coincidences++;
-        }
-      }
-      const witness = (which: 'same' | 'different') => {
-        const e = last.keysVerdict?.[which];
-        return e ? new Map([...base, ...bindingOf(e)]) : null;
-      };
-      if (verdict.verdict === 'depends') {
-        if (await refusedFor(witness('same')!)) problems.push(`depends: 'same' values refused on line ${last.line}`);
-        if (!(await refusedFor(witness('different')!))) problems.push(`depends: 'different' values accepted on line ${last.line}`);
-      }
-      if (lines.length === 1) await checkTexts(last, problems);
-    }
+    const { problems, counts, coincidences, neverSamples } = await checkTemplates(redis, docs, report, SEED);
     expect(problems.slice(0, 5)).toEqual([]);
     expect(coincidences).toBeLessThanOrEqual(chanceBound(neverSamples));
     if (process.env.PATTERN_DEBUG) console.log('templates', counts, coincidences, neverSamples);
     for (const v of ['always', 'never', 'depends']) expect(counts[v] ?? 0).toBeGreaterThan(5);
   });
 });
-
-/** The accepted / refused commands a single-line template shows are what the server does with them. */
-async function checkTexts(t: TemplateReport, problems: string[]) {
-  const v = t.verdicts['oss-cluster'];
-  for (const [text, refused] of [[v.accepted, false], [v.refused, true]] as const) {
-    if (!text) continue;
-    const [line] = tokenizeCommands(utf8(text)).lines;
-    const reply = await redis.command(line.args);
-    if (isRefused(reply) !== refused) problems.push(`line ${t.line}: ${text} → ${JSON.stringify(reply)}`);
-  }
-}
 

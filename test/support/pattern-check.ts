@@ -1,7 +1,9 @@
 import {
-  instantiate, keyAt, parseKeyList, sampleBindings, utf8, type Binding, type Example, type GroupVerdict, type PatternPart,
-  type Schema,
+  instantiate, keyAt, parseKeyList, sampleBindings, tokenizeCommands, utf8, type Binding, type Example, type GroupVerdict,
+  type PatternDocuments, type PatternPart, type PatternReport, type Schema, type TemplateReport,
 } from '../../src/core/index.ts';
+import { instantiateLine, templateUnits } from '../../src/core/patterns/templates.ts';
+import type { RedisOracle, RespValue } from '../oracles/redis-server.ts';
 import type { SlotOracle } from './oracle-slots.ts';
 
 /**
@@ -47,7 +49,13 @@ export function bindingOf(e: Example): Binding {
  * typical ones: "by chance" means values unrelated to each other, and edge values are related on
  * purpose — a text holding `{x}` meets a literal tag `x` far more often than 1 in 16384.
  */
-export async function crossCheck(oracle: SlotOracle, schema: Schema | ((q: Question) => Schema), questions: Question[], opts: { samples: number; seed: number }): Promise<CheckResult> {
+export async function crossCheck(
+  oracle: SlotOracle,
+  schema: Schema | ((q: Question) => Schema),
+  questions: Question[],
+  /** withSampled: hold sampled verdicts (custom rules) to the same standard, on fresh values. */
+  opts: { samples: number; seed: number; withSampled?: boolean },
+): Promise<CheckResult> {
   const keys: Uint8Array[] = [];
   const add = (built: Uint8Array[]) => {
     const at = keys.length;
@@ -76,8 +84,10 @@ export async function crossCheck(oracle: SlotOracle, schema: Schema | ((q: Quest
     for (const { kind, e, at } of examples) {
       if (oneSlot(at, n) !== (kind === 'same')) result.badExamples.push(`${q.label}: ${kind} example ${e.keys.join(' / ')} → ${slots.slice(at, at + n).join(', ')}`);
     }
-    if (q.verdict.sampled) continue;
+    if (q.verdict.sampled && !opts.withSampled) continue;
     for (const { at, typical } of samples) {
+      // A key no rule matches is refused by the server: verdicts count those apart.
+      if (slots.slice(at, at + n).some((x) => x < 0)) continue;
       const same = oneSlot(at, n);
       const shown = () => `${q.label}: ${keys.slice(at, at + n).map((k) => JSON.stringify(Buffer.from(k).toString('latin1'))).join(' / ')} → ${slots.slice(at, at + n).join(', ')}`;
       if (q.verdict.verdict === 'always' && !same) result.contradictions.push(`always contradicted: ${shown()}`);
@@ -94,4 +104,65 @@ export async function crossCheck(oracle: SlotOracle, schema: Schema | ((q: Quest
 /** Chance coincidences allowed among `samples` bindings: generous, yet far below any structural rate. */
 export function chanceBound(samples: number): number {
   return Math.ceil((samples / 16384) * 6) + 3;
+}
+
+const isRefused = (r: RespValue) => typeof r === 'object' && r !== null && 'error' in r && /^(CROSSSLOT|EXECABORT)/.test(r.error);
+
+/**
+ * Template verdicts (oss-cluster) against a real cluster node: each unit (a command, or a MULTI … EXEC
+ * block) is sent with typical and edge values; the node answers CROSSSLOT (or EXECABORT) or not.
+ * "always" is never refused; "never" is accepted only by chance (typical values); "depends" is
+ * accepted with its 'same' values and refused with its 'different' ones; single commands shown as
+ * accepted / refused are.
+ */
+export async function checkTemplates(redis: RedisOracle, docs: PatternDocuments, report: PatternReport, seed: number, samples = 16) {
+  const byLine = new Map(report.templates.map((t) => [t.line, t]));
+  await redis.command(['FLUSHALL']);
+  const counts: Record<string, number> = {};
+  const problems: string[] = [];
+  let coincidences = 0;
+  let neverSamples = 0;
+  for (const unit of templateUnits(docs.commands.lines)) {
+    const lines = docs.commands.lines.slice(unit.from, unit.to + 1);
+    const last = byLine.get(lines[lines.length - 1].source.line)!;
+    if (last.kind === 'comment') continue;
+    const verdict = last.verdicts['oss-cluster'];
+    counts[verdict.verdict] = (counts[verdict.verdict] ?? 0) + 1;
+    const names = [...new Set(lines.flatMap((l) => l.names))];
+    const refusedFor = async (b: Binding) => (await redis.pipeline(lines.map((l) => instantiateLine(l, b).args))).some(isRefused);
+    const [base] = sampleBindings(names, docs.schema, { count: 1, seed: 1 });
+    const typical = sampleBindings(names, docs.schema, { count: samples, seed: seed + unit.from });
+    const edge = sampleBindings(names, docs.schema, { count: samples, seed: seed + unit.from + 1, adversarial: 1 });
+    for (const [k, b] of [...typical, ...edge].entries()) {
+      const refused = await refusedFor(b);
+      const shown = () => `line ${last.line} with ${[...b].map(([n, v]) => `${n}=${JSON.stringify(Buffer.from(v).toString('latin1'))}`).join(' ')}`;
+      if (verdict.verdict === 'always' && refused && !last.sampled) problems.push(`always, refused: ${shown()}`);
+      if (verdict.verdict === 'never' && k < typical.length) {
+        neverSamples++;
+        if (!refused) coincidences++;
+      }
+    }
+    const witness = (which: 'same' | 'different') => {
+      const e = last.keysVerdict?.[which];
+      return e ? new Map([...base, ...bindingOf(e)]) : null;
+    };
+    if (verdict.verdict === 'depends') {
+      if (await refusedFor(witness('same')!)) problems.push(`depends: 'same' values refused on line ${last.line}`);
+      if (!(await refusedFor(witness('different')!))) problems.push(`depends: 'different' values accepted on line ${last.line}`);
+    }
+    if (lines.length === 1) await checkTexts(redis, last, problems);
+  }
+  return { problems, counts, coincidences, neverSamples };
+}
+
+/** The accepted / refused commands a single-line template shows are what the server does with them. */
+async function checkTexts(redis: RedisOracle, t: TemplateReport, problems: string[]) {
+  const v = t.verdicts['oss-cluster'];
+  if (v.verdict === 'error') return;
+  for (const [text, refused] of [[v.accepted, false], [v.refused, true]] as const) {
+    if (!text) continue;
+    const [line] = tokenizeCommands(utf8(text)).lines;
+    const reply = await redis.command(line.args);
+    if (isRefused(reply) !== refused) problems.push(`line ${t.line}: ${text} → ${JSON.stringify(reply)}`);
+  }
 }

@@ -11,8 +11,8 @@ import type { Condition } from './symbolic.ts';
 export interface Hashing {
   /** `<uid>`, `user:<uid>`, or the whole pattern; `<part of s>` is a piece of a value. */
   expr: string;
-  /** A hash tag, the whole key, or (Standard) the first line of the key. */
-  kind: HashKind;
+  /** A hash tag, the whole key, (Standard) the first line of the key, or (custom rules) refused: no rule matches. */
+  kind: HashKind | 'refused';
   /** Standard / custom: the 1-based rule that matched (0 when no rule did). */
   rule?: number;
 }
@@ -104,6 +104,7 @@ export function conditionText(conditions: readonly Condition[]): string {
 
 /** What is hashed, for people: `<uid>`, "the whole key", "the first line, …". */
 export function describeHashing(h: Hashing): string {
+  if (h.kind === 'refused') return 'nothing: no rule matches, the server refuses the key';
   if (h.kind === 'key') return 'the whole key';
   if (h.kind === 'line') return `the first line, ${h.expr === '' ? '(empty)' : h.expr}`;
   return h.expr === '' ? 'an empty tag (slot 0)' : h.expr;

@@ -80,7 +80,7 @@ export function sampledHashing(parts: readonly PatternPart[], schema: Schema, po
   if (refused) {
     warnings.push({ code: 'no-rule-matched', message: `for ${of(refused.count)}, no rule matches: the server refuses the key`, example: refused.example });
   }
-  return { hashing: ranked[0]?.hashing ?? { expr: '', kind: 'key', rule: 0 }, warnings, sampled: !exhaustive };
+  return { hashing: ranked[0]?.hashing ?? { expr: '', kind: 'refused', rule: 0 }, warnings, sampled: !exhaustive };
 }
 
 export function sampledGroup(keys: readonly (readonly PatternPart[])[], schema: Schema, policy: Policy, opts: SampleOptions): Decision {

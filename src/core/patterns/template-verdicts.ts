@@ -141,10 +141,10 @@ function combine(runs: Run[], keys: GroupVerdict | undefined, isExec: boolean): 
   if (ok && !fail) {
     // Keys in several slots that the target splits (the proxy's MSET): its reason says so.
     const split = runs.find((x) => x.w.kind === 'different');
-    const reason = split ? split.v.reason : keys ? `one slot for every value: ${keys.reason}` : ok.v.reason;
+    const reason = split ? split.v.reason : !keys ? ok.v.reason : keys.sampled || keys.reason === 'a single key' ? keys.reason : `one slot for every value: ${keys.reason}`;
     return { verdict: 'always', reason, accepted: ok.text };
   }
-  if (fail && !ok) return { verdict: 'never', reason: `CROSSSLOT for every value: ${keys?.reason ?? fail.v.reason}`, refused: fail.text };
+  if (fail && !ok) return { verdict: 'never', reason: keys ? `CROSSSLOT${keys.sampled ? '' : ' for every value'}: ${keys.reason}` : fail.v.reason, refused: fail.text };
   return { verdict: 'depends', reason: keys?.reason ?? 'depends on the values', accepted: ok!.text, refused: fail!.text };
 }
 
