@@ -1,6 +1,6 @@
 import { relate } from './crc-relation.ts';
 import type { HashKind, Scanner } from './scan.ts';
-import { extend, resolve, varsOf, type Condition, type Space, type Subst, type Tok } from './symbolic.ts';
+import { extend, resolve, type Condition, type Space, type Subst, type Tok } from './symbolic.ts';
 
 /** Reasoning would need more cases than this: the caller decides by sampling instead. */
 export class TooComplex extends Error {
@@ -77,7 +77,7 @@ export function outcomesOf(space: Space, c: SymCase): Outcome[] {
       return;
     }
     if (rels.some((r) => r.kind === 'chance')) {
-      const v = varsOf(hashed).find((x) => space.expandFinite(x) !== null || !space.vars[x].nonEmpty);
+      const v = refinement(space, rels.flatMap((r) => (r.kind === 'chance' ? r.vars : [])));
       if (v === undefined) {
         out.push({ ...base, same: false, exact: false });
         return;
@@ -101,6 +101,20 @@ export function outcomesOf(space: Space, c: SymCase): Outcome[] {
   };
   visit(c.subst, c.conditions);
   return out;
+}
+
+/**
+ * The value worth splitting when expressions differ by chance, or none. Only values that did not
+ * cancel decide; of those, a small domain or a possibly empty value can make them equal. A value whose
+ * length varies goes first: it moves what follows it and can let other terms cancel. A value of fixed
+ * length cannot, so expanding one (256 cases for hex2) is pointless while a value with infinitely many
+ * non-empty values still differs.
+ */
+function refinement(space: Space, deciding: number[]): number | undefined {
+  const expandable = deciding.filter((x) => space.expandFinite(x) !== null || !space.vars[x].nonEmpty);
+  const shifting = expandable.filter((x) => !space.vars[x].nonEmpty || (space.lengths(x)?.length ?? 2) > 1);
+  const stuck = deciding.some((x) => !expandable.includes(x));
+  return shifting[0] ?? (stuck ? undefined : expandable[0]);
 }
 
 function lengthConditions(space: Space, lengths: ReadonlyMap<number, number>): Condition[] {

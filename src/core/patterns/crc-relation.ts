@@ -15,7 +15,8 @@ import type { Space, Tok } from './symbolic.ts';
 export type Relation =
   | { kind: 'same' }
   | { kind: 'different'; exact: boolean }
-  | { kind: 'chance' }
+  /** `vars`: the variables whose values make the difference (they did not cancel). */
+  | { kind: 'chance'; vars: number[] }
   | { kind: 'lengths'; collisions: Map<number, number>[]; differs(lengths: ReadonlyMap<number, number>): boolean };
 
 /** Assignments of lengths tried at most, over the variables whose lengths matter. */
@@ -74,7 +75,8 @@ export function relate(space: Space, a: readonly Tok[], b: readonly Tok[]): Rela
   }
   const left = [...odd.values()];
   if (left.length === 0) return { kind: 'same' };
-  if (left.some((t) => 'v' in t.tok)) return { kind: 'chance' };
+  const uncancelled = left.flatMap((t) => ('v' in t.tok ? [t.tok.v] : []));
+  if (uncancelled.length) return { kind: 'chance', vars: [...new Set(uncancelled)] };
   const lits = left.map((t) => ({ crc: crc16((t.tok as { lit: Uint8Array }).lit), after: t.after, vars: t.vars }));
   const free = [...new Set(lits.flatMap((t) => t.vars))];
   const diff = (lengths: ReadonlyMap<number, number>) =>
@@ -86,7 +88,7 @@ export function relate(space: Space, a: readonly Tok[], b: readonly Tok[]): Rela
   const fixedProduct = listed.reduce((n, l) => n * (l ? l.length : 1), 1);
   const open = listed.filter((l) => l === null).length;
   const window = open === 0 ? 1 : Math.min(LENGTH_WINDOW, Math.floor((LENGTH_BUDGET / fixedProduct) ** (1 / open)));
-  if (open > 0 && window < MIN_WINDOW) return { kind: 'chance' };
+  if (open > 0 && window < MIN_WINDOW) return { kind: 'chance', vars: free };
   const domains = free.map((v, i) => listed[i] ?? Array.from({ length: window }, (_, k) => space.minLength(v) + k));
   // Walk every assignment, shifting each term's CRC by the bytes a step adds instead of recomputing it.
   const uses = lits.map((t) => free.map((v) => t.vars.filter((u) => u === v).length));
