@@ -151,3 +151,21 @@ test('a 10 M-line key file works in the browser: every key counted, the last lin
   expect(await last.locator('button.key').getAttribute('title')).toBe('Explain line 10000000');
   expect(Number(await last.getByRole('cell').nth(2).textContent())).toBe(slotOf(key));
 });
+
+test('a small file the editor would alter (invalid UTF-8, CR, BOM) is streamed byte for byte; a clean one goes into the editor', async ({ page }) => {
+  await page.goto('./');
+  await settled(page);
+  const bytes = Buffer.from([0x61, 0xe9, 0x7b, 0x74, 0x7d, 0x0a, 0x62, 0x0d, 0x63, 0x0a]); // a\xe9{t}, b\rc
+  await page.getByTestId('open-keys').setInputFiles({ name: 'binary.txt', mimeType: 'text/plain', buffer: bytes });
+  await expect(page.getByTestId('key-file')).toContainText('binary.txt');
+  await expect(page.getByTestId('done')).toContainText('2 keys');
+  await expect(page.getByTestId('keys-table')).toContainText('"a\\xe9{t}"');
+  await expect(page.getByTestId('keys-table')).toContainText('"b\\rc"');
+  const tag = page.getByTestId('keys-table').locator('[aria-rowindex="2"] [role=cell]').nth(2);
+  await expect(tag).toHaveText(String(slotOf('t')));
+  await page.getByTestId('close-file').click();
+  await page.getByTestId('open-keys').setInputFiles({ name: 'clean.txt', mimeType: 'text/plain', buffer: Buffer.from('clean:{x}:1\nclean:{x}:2\n') });
+  await expect(page.getByTestId('key-file')).toHaveCount(0);
+  await expect(page.getByTestId('keys-editor')).toContainText('clean:{x}:1');
+  await expect(page.getByTestId('done')).toContainText('2 keys');
+});

@@ -34,7 +34,7 @@ export async function runDist(opts: DistOptions): Promise<number> {
   const slotter = policy.name === 'custom' ? null : await loadWasmSlotter().catch(() => null);
   const kind = policy.name as 'redis' | 'standard';
   const main: StreamPolicy = slotter ? { policy, slotter: (bytes) => slotter(bytes, kind).slots } : { policy };
-  const stream = new KeyStream({ main, shards, totalBytes: size });
+  const stream = new KeyStream({ main, shards, totalBytes: size, keepSlots: false });
   const out = new Out();
   try {
     for await (const chunk of lineChunks(opts.input)) {
@@ -48,7 +48,7 @@ export async function runDist(opts: DistOptions): Promise<number> {
     return fail(`cannot read ${opts.input ?? 'stdin'}: ${(e as Error).message}`);
   }
   stream.end();
-  const sample = parseKeyList(stream.sample());
+  const sample = parseKeyList(stream.sampleLines());
   const sampled = distribution(sample, slotTable(sample, policy), shards);
   const d = { ...slotSummary(stream.perSlot, shards), keys: stream.keys - stream.unplaced, unplaced: stream.unplaced, hotTags: sampled.hotTags, groups: sampled.groups };
   const sampleNote = sample.count < stream.keys ? `from a sample of ${sample.count} of ${stream.keys} keys` : null;

@@ -64,8 +64,10 @@ export class AnalysisClient {
   private check(): void {
     if (!this.analyzing || performance.now() - this.lastHeard < this.watchdogMs) return;
     const seconds = Math.round(this.watchdogMs / 1000);
-    // The job that hung is not sent again: it would hang again. The next edit starts a new analysis.
+    // The job that hung is not sent again (it would hang again); a newer one that was waiting is.
+    const newer = this.queued;
     this.restart();
+    if (newer) this.analyze(newer);
     this.events.restarted?.(`The analysis stopped answering for ${seconds} s and was restarted. Your inputs are unchanged; edit them or press Analyse again to retry.`);
   }
 
@@ -128,17 +130,21 @@ export class AnalysisClient {
   }
 
   export(format: 'markdown' | 'csv' | 'json'): Promise<string | Blob> {
-    return this.ask({ type: 'export', format }).then((r) => (r.type === 'export' ? r.data : ''));
+    return this.ask({ type: 'export', format }).then((r) => {
+      if (r.type !== 'export') throw new Error('the worker gave no export');
+      return r.data;
+    });
   }
 
   slotKeys(slot: number): Promise<string[]> {
     return this.ask({ type: 'slot', slot }).then((r) => (r.type === 'slot' ? r.keys : []));
   }
 
+  /** Resolves with the answer; an export also rejects when the worker fails or is replaced meanwhile. */
   private ask(req: DistributiveOmit<Extract<WorkerRequest, { type: 'rows' | 'explain' | 'slot' | 'export' }>, 'id'>): Promise<WorkerResponse> {
     const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.waiters.set(id, resolve);
+    return new Promise((resolve, reject) => {
+      this.waiters.set(id, (r) => (req.type === 'export' && r.type === 'error' ? reject(new Error(r.message)) : resolve(r)));
       this.worker.postMessage({ ...req, id } as WorkerRequest);
     });
   }

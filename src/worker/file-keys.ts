@@ -102,11 +102,14 @@ export class FileKeys {
    * Indexes of the keys whose display form contains `needle` (lower case). Segments are first tested on
    * their raw bytes, so only segments that may match are parsed; a segment with quoted lines always is.
    */
-  async filter(needle: string, matches: (list: KeyList, j: number) => boolean): Promise<Uint32Array> {
-    const ascii = /^[\x20-\x7e]*$/.test(needle);
+  async filter(needle: string, current: () => boolean, matches: (list: KeyList, j: number) => boolean): Promise<Uint32Array | null> {
+    // A printable-ASCII line displays as its bytes, or quoted with `"` and `\` escapes added: a needle
+    // without those is in the display only if it is in the bytes. Any other needle checks every line.
+    const ascii = /^[\x20-\x7e]*$/.test(needle) && !/["\\]/.test(needle);
     const out: number[] = [];
     const segments = this.stream.segments;
     for (let s = 0; s < segments.length; s++) {
+      if (!current()) return null;
       const seg = segments[s];
       if (seg.byteEnd === seg.byteStart) continue;
       const bytes = await readBytes(this.file, seg.byteStart, seg.byteEnd);

@@ -6,7 +6,7 @@ import type { AnalysisResult, Inputs, Settings } from './protocol.ts';
 import { AnalysisSession } from './session.ts';
 
 const keys = readFileSync(new URL('../../fixtures/keys-ecommerce.txt', import.meta.url), 'utf8');
-const extra = ['"bin\\x00{x}"', '"broken', 'order:7\r', '', 'Caf\u00e9:{1}', '{a}{b}c'].join('\n');
+const extra = ['"bin\\x00{x}"', '"broken', 'order:7\r', '', 'Caf\u00e9:{1}', '{a}{b}c', '{}cart:7', ' lead:{p}', 'trail{ q} ', 'back\\slash'].join('\n');
 const inputs: Inputs = {
   keys: `${keys}\n${extra}\n`,
   rules: '^(?<tag>[^:]+):\n^(?<tag>.*)$',
@@ -47,7 +47,8 @@ describe('AnalysisSession: a key file equals the same keys pasted', async () => 
         expect(b.groups).toEqual(a.groups);
 
         for (const sort of ['line', 'slot'] as const) {
-          for (const filter of ['', 'user', 'X00', 'caf\u00e9']) {
+          // Needles whose match is only in the display form (quotes added around an empty tag or spaces, escapes).
+          for (const filter of ['', 'user', 'X00', 'caf\u00e9', '""', ' p', '{ q', '" ', '\\\\', 'd "']) {
             const ra = await text.rows(0, 10_000, filter, sort);
             const rb = await file.rows(0, 10_000, filter, sort);
             expect(rb.total, `${sort} ${filter}`).toBe(ra.total);
@@ -77,7 +78,12 @@ describe('AnalysisSession: a key file equals the same keys pasted', async () => 
     expect(r.file!.sampled).toBeGreaterThanOrEqual(100_000);
     const exactText = new AnalysisSession(createBytecodeEngine()).analyze({ ...inputs, keys: lines }, settings('redis', 'standard'));
     expect(exact(r)).toEqual(exact(exactText));
-    expect(r.hotTags[0].keys).toBeLessThan(exactText.hotTags[0].keys);
+    // Every tag has exactly 150 keys; the sampled estimate of the top one is close, not exact.
+    expect(exactText.hotTags[0].keys).toBe(150);
+    expect(r.hotTags[0].keys).toBeGreaterThan(100);
+    expect(r.hotTags[0].keys).toBeLessThan(220);
+    // Group sizes are exact (from the per-slot counts).
+    for (const g of r.groups) expect(g.keys).toBe(exactText.perSlot[g.slot]);
     const md = (await file.export('markdown')) as string;
     expect(md).toContain('sample of');
     expect((await file.rows(149_999, 1, '', 'line')).rows[0]).toMatchObject({ line: 150_000, key: 'user:{999}:k149999' });
@@ -97,5 +103,51 @@ describe('AnalysisSession: a key file equals the same keys pasted', async () => 
     const rows = (await file.rows(0, 3, '', 'line')).rows;
     expect(rows[1]).toMatchObject({ line: 2, slot: -3, error: message });
     expect(rows[2]).toMatchObject({ line: 3, key: 'after' });
+  });
+
+  it('filters a file like the editor even where only the display form matches (plain ASCII segments, no quoted lines)', async () => {
+    const plain = ['{}cart:7', ' lead:{p}', 'trail{ q} ', 'back\\slash', 'user:{1}:a', 'x"y'].join('\n');
+    for (const policy of ['redis', 'standard'] as const) {
+      const text = new AnalysisSession(createBytecodeEngine());
+      const file = new AnalysisSession(createBytecodeEngine(), wasm);
+      text.analyze({ ...inputs, keys: plain }, settings(policy, null));
+      await file.analyzeFile(new Blob([plain]), 'plain.txt', { ...inputs, keys: plain }, settings(policy, null));
+      for (const filter of ['""', ' p', '" ', '\\\\', '"x', 'y"', 'cart']) {
+        const want = await text.rows(0, 100, filter, 'line');
+        expect((await file.rows(0, 100, filter, 'line')).rows.map((r) => r.key), `${policy} ${filter}`).toEqual(want.rows.map((r) => r.key));
+      }
+    }
+  });
+
+  it('a filter still scanning a file when a new analysis arrives never answers for the new one', async () => {
+    const lines = Array.from({ length: 60_000 }, (_, i) => `user:${i}:other`).join('\n');
+    const real = new Blob([lines]);
+    // Reads that take a turn of the event loop, as a File's do.
+    const slow = { size: real.size, slice: (a: number, b: number) => ({ arrayBuffer: () => new Promise<ArrayBuffer>((r) => setTimeout(() => r(real.slice(a, b).arrayBuffer()), 1)) }) } as unknown as Blob;
+    const session = new AnalysisSession(createBytecodeEngine(), wasm);
+    await session.analyzeFile(slow, 'slow.txt', inputs, settings('redis', null));
+    const stale = session.rows(0, 10, 'other', 'line');
+    session.analyze({ ...inputs, keys: 'user:1other\nuser:2other' }, settings('redis', null));
+    expect(await stale).toEqual({ rows: [], total: 0 });
+    const fresh = await session.rows(0, 10, 'other', 'line');
+    expect(fresh.total).toBe(2);
+    expect(fresh.rows.map((r) => r.key)).toEqual(['user:1other', 'user:2other']);
+  });
+
+  it('a layout, target or commands edit reuses the file read: same results as the text path, no second read', async () => {
+    const blob = new Blob([inputs.keys]);
+    let reads = 0;
+    const counting = { size: blob.size, slice: (a: number, b: number) => (reads++, blob.slice(a, b)) } as unknown as Blob;
+    const file = new AnalysisSession(createBytecodeEngine(), wasm);
+    const text = new AnalysisSession(createBytecodeEngine());
+    await file.analyzeFile(counting, 'k.txt', inputs, settings('redis', 'standard'));
+    const readsAfterFirst = reads;
+    const other: Settings = { ...settings('redis', 'standard'), layout: { kind: 'masters', count: 5 }, target: 'active-active' };
+    const b = await file.analyzeFile(counting, 'k.txt', { ...inputs, commands: 'MGET a b' }, other);
+    expect(reads).toBe(readsAfterFirst);
+    expect(exact(b)).toEqual(exact(text.analyze({ ...inputs, commands: 'MGET a b' }, other)));
+    // A policy change reads the file again.
+    await file.analyzeFile(counting, 'k.txt', inputs, settings('standard', 'redis'));
+    expect(reads).toBeGreaterThan(readsAfterFirst);
   });
 });

@@ -2,7 +2,7 @@ import {
   analyzeCommands, commandKeys, csvKeys, describeLayout, markdownReport, shardRows, type CsvKeyRow, type ReportInput, createCustomPolicy, crc16, display, distribution, evenLayout, KEY_ERROR_CODES,
   keyErrorMessage, migrationDiff, newSpan, orderBySlot, parseKeyList, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, slotSummary, slotTable,
   standardPolicy, STANDARD_RULES, TARGETS, tokenizeCommands, utf8, verdictChanges, type CommandReport, type Diagnostic, type FileSlotter, type KeyList, type Policy,
-  type PolicyName, type RegexEngine, type ShardMap, type SlotTable, type StreamPolicy, type Target,
+  type Distribution, type PolicyName, type RegexEngine, type ShardMap, type SlotTable, type StreamPolicy, type Target,
 } from '../core/index.ts';
 import { columnOf, diagnostic } from '../core/index.ts';
 import { FileKeys, keyOf, type FileKey, type Progress } from './file-keys.ts';
@@ -26,7 +26,8 @@ interface KeySource {
   /** Main-policy slot of every key. */
   readonly slots: Int16Array;
   keys(indexes: readonly number[]): Promise<FileKey[]>;
-  filter(needle: string, matches: (list: KeyList, j: number) => boolean): Promise<Uint32Array>;
+  /** Keys matching; null when `current()` turns false midway (a newer request superseded this one). */
+  filter(needle: string, current: () => boolean, matches: (list: KeyList, j: number) => boolean): Promise<Uint32Array | null>;
 }
 
 class TextKeys implements KeySource {
@@ -43,7 +44,7 @@ class TextKeys implements KeySource {
   async keys(indexes: readonly number[]): Promise<FileKey[]> {
     return indexes.map((i) => keyOf(this.list, i));
   }
-  async filter(_needle: string, matches: (list: KeyList, j: number) => boolean): Promise<Uint32Array> {
+  async filter(_needle: string, _current: () => boolean, matches: (list: KeyList, j: number) => boolean): Promise<Uint32Array> {
     const out: number[] = [];
     for (let j = 0; j < this.list.count; j++) if (!this.list.invalid[j] && matches(this.list, j)) out.push(j);
     return Uint32Array.from(out);
@@ -87,7 +88,12 @@ export const FILE_SAMPLE_KEYS = 100_000;
  */
 export class AnalysisSession {
   private state: State | null = null;
-  private order: { key: string; indexes: Uint32Array | null } | null = null;
+  /** The order of the keys table, shared by the page requests that arrive while it is computed. */
+  private order: { key: string; state: State; indexes: Promise<Uint32Array | null | typeof SUPERSEDED> } | null = null;
+  /** The newest keys-table request: a filter scan over a file stops when another one supersedes it. */
+  private newestOrder = '';
+  /** The last key file read, with what its slots depend on: edits to commands, target or layout reuse it. */
+  private lastFile: { blob: Blob; dependsOn: string; keys: FileKeys } | null = null;
 
   constructor(
     private readonly engine: RegexEngine,
@@ -258,20 +264,29 @@ export class AnalysisSession {
       const kind = policy.name;
       return { policy, slotter: (bytes) => slotter(bytes, kind).slots };
     };
+    // Slots depend on the policies and rules only; commands, target and layout can reuse the last read.
+    const dependsOn = JSON.stringify([settings.policy, settings.compare, settings.implicitShardKey, p.rules(settings.policy), p.rules(settings.compare)]);
     let keys: FileKeys;
-    try {
-      keys = await FileKeys.read(file, name, { main: streamPolicy(p.policy), compare: p.other ? streamPolicy(p.other) : null, shards: p.shards }, onProgress);
-    } catch (e) {
-      p.policy.dispose();
-      p.other?.dispose();
-      throw e;
+    if (this.lastFile && this.lastFile.blob === file && this.lastFile.dependsOn === dependsOn) {
+      keys = this.lastFile.keys;
+      onProgress({ bytes: file.size, total: file.size, keys: keys.count, millis: performance.now() - t0 });
+    } else {
+      this.lastFile = null;
+      try {
+        keys = await FileKeys.read(file, name, { main: streamPolicy(p.policy), compare: p.other ? streamPolicy(p.other) : null, shards: p.shards }, onProgress);
+      } catch (e) {
+        p.policy.dispose();
+        p.other?.dispose();
+        throw e;
+      }
+      this.lastFile = { blob: file, dependsOn, keys };
     }
     const stream = keys.stream;
     p.problems.keys = stream.diagnostics;
 
-    const sample = parseKeyList(stream.sample());
+    const sample = parseKeyList(stream.sampleLines());
     const sampleMain = slotTable(sample, p.policy);
-    const sampled = distribution(sample, sampleMain, p.shards);
+    const sampled = scaleSample(distribution(sample, sampleMain, p.shards), stream.perSlot, stream.keys - stream.unplaced);
     const summary = slotSummary(stream.perSlot, p.shards);
     const d = { ...summary, keys: stream.keys - stream.unplaced, unplaced: stream.unplaced, hotTags: sampled.hotTags, groups: sampled.groups };
     let migration: AnalysisResult['migration'] = null;
@@ -282,7 +297,7 @@ export class AnalysisSession {
         ...diff,
         keys: stream.comparedKeys,
         changedSlot: stream.changedSlot,
-        changedShard: stream.changedShard,
+        changedShard: stream.changedShardUnder(p.shards),
         startUnmatched: stream.startUnmatched,
         stopUnmatched: stream.stopUnmatched,
         commands: p.verdictChanges ?? [],
@@ -298,7 +313,7 @@ export class AnalysisSession {
         count: stream.keys,
         slots: stream.slots,
         keys: (indexes) => keys.keys(indexes),
-        filter: (needle, matches) => keys.filter(needle, matches),
+        filter: (needle, current, matches) => keys.filter(needle, current, matches),
       },
       policy: p.policy,
       other: p.other,
@@ -361,9 +376,17 @@ export class AnalysisSession {
     const s = this.state;
     if (!s) return { rows: [], total: 0 };
     const cacheKey = `${sort}\u0000${filter}`;
-    if (this.order?.key !== cacheKey) this.order = { key: cacheKey, indexes: await this.sorted(s, filter.toLowerCase(), sort) };
-    if (this.state !== s) return { rows: [], total: 0 };
-    const indexes = this.order.indexes;
+    this.newestOrder = cacheKey;
+    if (this.order?.key !== cacheKey || this.order.state !== s) {
+      this.order = { key: cacheKey, state: s, indexes: this.sorted(s, filter.toLowerCase(), sort, () => this.state === s && this.newestOrder === cacheKey) };
+    }
+    const order = this.order;
+    const indexes = await order.indexes;
+    // Another analysis or another filter came while this one ran: its answer is not wanted.
+    if (indexes === SUPERSEDED || this.state !== s) {
+      if (this.order === order) this.order = null;
+      return { rows: [], total: 0 };
+    }
     const total = indexes ? indexes.length : s.source.count;
     const picked: number[] = [];
     for (let k = offset; k < Math.min(total, offset + limit); k++) picked.push(indexes ? indexes[k] : k);
@@ -372,17 +395,19 @@ export class AnalysisSession {
   }
 
   /** Input order needs no index (null): a 10-million-key file pages without one. */
-  private async sorted(s: State, needle: string, sort: KeySort): Promise<Uint32Array | null> {
+  private async sorted(s: State, needle: string, sort: KeySort, current: () => boolean): Promise<Uint32Array | null | typeof SUPERSEDED> {
     const { source, policy } = s;
     const span = newSpan();
     let picked: Uint32Array | null = null;
     if (needle) {
-      picked = await source.filter(needle, (list, j) => {
+      const found = await source.filter(needle, current, (list, j) => {
         const from = list.offsets[j];
         const to = list.offsets[j + 1];
         if (display(list.bytes, from, to).toLowerCase().includes(needle)) return true;
         return policy.locate(list.bytes, from, to, span) >= 0 && display(list.bytes, span.start, span.end).toLowerCase().includes(needle);
       });
+      if (!found) return SUPERSEDED;
+      picked = found;
     }
     const slots = source.slots;
     if (sort === 'line') {
@@ -526,7 +551,26 @@ export class AnalysisSession {
   }
 }
 
+const SUPERSEDED = Symbol('superseded');
+
 /** Slots in order, key errors after them. */
 function slotRank(slot: number): number {
   return slot >= 0 ? slot : 16384 - slot;
+}
+
+/**
+ * Hot tags and groups found in a sample, stated for the whole input: tag counts scaled by placed keys /
+ * sampled keys (estimates; shares are the sample's), a group's size exact from the per-slot counts.
+ */
+function scaleSample(d: Distribution, perSlot: Uint32Array, placed: number): Distribution {
+  if (d.keys >= placed) return d;
+  const f = placed / Math.max(1, d.keys);
+  const scale = (n: number) => Math.round(n * f);
+  return {
+    ...d,
+    hotTags: d.hotTags.map((t) => ({ ...t, keys: scale(t.keys) })),
+    groups: d.groups
+      .map((g) => ({ ...g, keys: perSlot[g.slot], tags: g.tags.map((t) => ({ ...t, keys: scale(t.keys) })) }))
+      .sort((a, b) => b.keys - a.keys || a.slot - b.slot),
+  };
 }

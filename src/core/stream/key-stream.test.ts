@@ -82,13 +82,30 @@ describe('KeyStream', () => {
     const s = new KeyStream({ main: fast(redisPolicy), shards, totalBytes: big.length, sampleKeys: 1000 });
     for (let at = 0; at < big.length; at += 65536) s.push(big.subarray(at, at + 65536));
     s.end();
-    const sample = parseKeyList(s.sample());
+    const sample = parseKeyList(s.sampleLines());
     expect(sample.count).toBeGreaterThanOrEqual(1000);
     expect(sample.count).toBeLessThan(1100);
     // From the start and from the end of the input.
     const keys = Array.from({ length: sample.count }, (_, i) => new TextDecoder().decode(sample.bytes.subarray(sample.offsets[i], sample.offsets[i + 1])));
     expect(keys.some((k) => k.startsWith('order:') && Number(k.slice(6)) > 190_000)).toBe(true);
     expect(keys.some((k) => k.startsWith('order:') && Number(k.slice(6)) < 10_000)).toBe(true);
+  });
+
+  it('samples keys uniformly: short keys in one region and long ones in another keep their share; blank lines take no place', () => {
+    const short = Array.from({ length: 150_000 }, (_, i) => `{s}${i}`).join('\n');
+    const long = Array.from({ length: 15_000 }, (_, i) => `{L}${'x'.repeat(200)}${i}`).join('\n');
+    const file = utf8(`${short}\n\r\n\r\n${long}\n`);
+    const s = new KeyStream({ main: fast(redisPolicy), shards, totalBytes: file.length, sampleKeys: 5000 });
+    for (let at = 0; at < file.length; at += 100_000) s.push(file.subarray(at, at + 100_000));
+    s.end();
+    const sample = parseKeyList(s.sampleLines());
+    expect(sample.count).toBe(5000);
+    let shorts = 0;
+    for (let i = 0; i < sample.count; i++) if (sample.bytes[sample.offsets[i] + 1] === 0x73) shorts++;
+    // 150k of 165k keys are short: 90.9 %.
+    expect(shorts / sample.count).toBeGreaterThan(0.88);
+    expect(shorts / sample.count).toBeLessThan(0.94);
+    expect(s.keys).toBe(165_000);
   });
 
   it('refuses a line longer than the limit without buffering it, and goes on', () => {
@@ -101,6 +118,17 @@ describe('KeyStream', () => {
     expect(Array.from(s.slots)).toEqual([slotsOfFile(utf8('a'), 'redis').slots[0], -3, slotsOfFile(utf8('b'), 'redis').slots[0]]);
     expect(s.diagnostics[0]).toMatchObject({ line: 2, code: 'key-too-long', message: "line is over 1,000 bytes, longer than any key within this tool's key size limit of 16 MiB (16,777,216 bytes) can be written: it is skipped" });
     expect(s.lines).toBe(3);
+    // Ending inside the refused line still counts that line.
+    const t = new KeyStream({ main: fast(redisPolicy), shards, totalBytes: 0, maxLineBytes: 10 });
+    t.push(utf8('a\n' + 'x'.repeat(50)));
+    t.end();
+    expect([t.keys, t.lines]).toEqual([2, 2]);
+  });
+
+  it('lists the first 100 unreadable lines and says how many more there are', () => {
+    const s = run(utf8(Array.from({ length: 250 }, () => '"broken').join('\n')), 4096, fast(redisPolicy), null);
+    expect(s.diagnostics).toHaveLength(101);
+    expect(s.diagnostics[100]).toMatchObject({ severity: 'info', message: '150 more unreadable lines are not listed' });
   });
 
   it('orders keys by slot, errors last, input order within a slot', () => {

@@ -8,6 +8,7 @@ import type { Policy } from '../slots/policy.ts';
 import type { ShardMap } from '../distribution/distribution.ts';
 
 const LF = 0x0a;
+const CR = 0x0d;
 
 /** Complete lines are analysed in segments of about this size; a segment is also the unit a key table page re-reads. */
 export const SEGMENT_BYTES = 256 * 1024;
@@ -31,7 +32,11 @@ export interface KeyStreamOptions {
   sampleKeys?: number;
   /** A line longer than this is refused without being buffered (default: the longest line a key within the size limit can have). */
   maxLineBytes?: number;
+  /** Keep every key's slot (for paging, sorting and Explain); off for a one-pass summary in constant memory. */
+  keepSlots?: boolean;
 }
+
+export type { ShardMap };
 
 /** Where one segment of the input starts: the unit re-read for a page of the keys table. */
 export interface Segment {
@@ -72,17 +77,19 @@ export class KeyStream {
   private carry: Uint8Array | null = null;
   /** Bytes of an over-long line being skipped up to its LF. */
   private skipping = false;
-  private sampleParts: Uint8Array[] = [];
-  private sampleTaken = 0;
-  private readonly sampleKeys: number;
+  private readonly sample: BottomK;
   private readonly maxLineBytes: number;
+  private readonly keepSlots: boolean;
+  /** Unreadable lines beyond the diagnostics kept. */
+  private unlisted = 0;
 
   constructor(private readonly options: KeyStreamOptions) {
-    // Keys average well over 16 bytes in real key lists; the arrays grow if not.
-    const guess = Math.max(1024, Math.ceil(options.totalBytes / 16));
+    this.keepSlots = options.keepSlots ?? true;
+    // Keys average well over 24 bytes in real key lists; the arrays grow if not, and are trimmed at the end.
+    const guess = this.keepSlots ? Math.max(1024, Math.ceil(options.totalBytes / 24)) : 0;
     this.slotsA = new Int16Array(guess);
     this.slotsB = options.compare ? new Int16Array(guess) : null;
-    this.sampleKeys = options.sampleKeys ?? 100_000;
+    this.sample = new BottomK(options.sampleKeys ?? 100_000);
     // Quoted, every byte of a key can take 4 (\xHH); plus the quotes and a CR.
     this.maxLineBytes = options.maxLineBytes ?? 4 * MAX_KEY_BYTES + 3;
   }
@@ -96,16 +103,28 @@ export class KeyStream {
     return this.slotsB ? this.slotsB.subarray(0, this.keys) : null;
   }
 
-  /** The sampled lines, as one key-list buffer. */
-  sample(): Uint8Array {
-    const total = this.sampleParts.reduce((n, p) => n + p.length, 0);
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const p of this.sampleParts) {
-      out.set(p, at);
-      at += p.length;
+  /** Keys that change shard between the two policies under another layout, from the kept slots (no re-read). */
+  changedShardUnder(shards: ShardMap): number {
+    const a = this.slots;
+    const b = this.slotsCompare;
+    if (!b) return 0;
+    const owner = shards.slotShard;
+    let n = 0;
+    for (let i = 0; i < a.length; i++) {
+      const sa = a[i];
+      const sb = b[i];
+      if (sa === INVALID_LINE) continue;
+      if ((sa >= 0 ? owner[sa] : -1) !== (sb >= 0 ? owner[sb] : -1) || (sa < 0) !== (sb < 0)) n++;
     }
-    return out;
+    return n;
+  }
+
+  /**
+   * The sampled lines in input order, as one key-list buffer: a uniform sample of keys (each key's chance
+   * is the same wherever it is and however long it is), the same for the same input.
+   */
+  sampleLines(): Uint8Array {
+    return this.sample.lines();
   }
 
   /** Feeds the next bytes of the input. The chunk may be reused by the caller afterwards. */
@@ -141,7 +160,16 @@ export class KeyStream {
       this.carry = null;
       this.process(last, 0, last.length);
     }
+    if (this.skipping) this.lines++; // the refused line was the last, with no LF
     this.skipping = false;
+    if (this.unlisted > 0) {
+      this.diagnostics.push(diagnostic('info', 'more-unreadable-lines', `${groupDigits(this.unlisted)} more unreadable lines are not listed`, this.lines, 1, 1));
+    }
+    // Give back what the size guess over-reserved.
+    if (this.slotsA.length > this.keys) {
+      this.slotsA = this.slotsA.slice(0, this.keys);
+      if (this.slotsB) this.slotsB = this.slotsB.slice(0, this.keys);
+    }
   }
 
   private refuseLongLine(seen: number): void {
@@ -150,7 +178,8 @@ export class KeyStream {
     this.invalid++;
     this.unplaced++;
     if (this.options.compare) this.unplacedB++;
-    if (this.diagnostics.length < MAX_DIAGNOSTICS) {
+    if (this.diagnostics.length >= MAX_DIAGNOSTICS) this.unlisted++;
+    else {
       this.diagnostics.push(
         diagnostic(
           'error',
@@ -186,9 +215,20 @@ export class KeyStream {
   private segment(bytes: Uint8Array): void {
     const { main, compare, shards } = this.options;
     const seg: Segment = { byteStart: this.bytesDone, byteEnd: this.bytesDone + bytes.length, firstKey: this.keys, firstLine: this.lines + 1 };
+    // Lines and keys (a line that is empty once one CR is dropped is no key), offering each key to the sample.
     let lineCount = 0;
-    for (let p = bytes.indexOf(LF); p >= 0; p = bytes.indexOf(LF, p + 1)) lineCount++;
-    if (bytes.length && bytes[bytes.length - 1] !== LF) lineCount++;
+    let key = this.keys;
+    const sample = this.sample;
+    for (let p = 0; p < bytes.length; ) {
+      const lf = bytes.indexOf(LF, p);
+      const next = lf < 0 ? bytes.length : lf;
+      lineCount++;
+      if (next > p && !(next === p + 1 && bytes[p] === CR)) {
+        if (sample.wants(key)) sample.add(key, bytes.subarray(p, next));
+        key++;
+      }
+      p = next + 1;
+    }
 
     const list = !main.slotter || (compare && !compare.slotter) ? parseKeyList(bytes, seg.firstLine) : null;
     const a = main.slotter ? main.slotter(bytes) : slotTable(list!, main.policy).slots;
@@ -220,12 +260,15 @@ export class KeyStream {
         if ((sa >= 0 ? owner[sa] : -1) !== (sb >= 0 ? owner[sb] : -1) || (sa < 0) !== (sb < 0)) this.changedShard++;
       }
     }
-    if (brokenLines && this.diagnostics.length < MAX_DIAGNOSTICS) {
+    if (brokenLines) {
       const parsed = list ?? parseKeyList(bytes, seg.firstLine);
-      for (const d of parsed.diagnostics) if (d.severity === 'error' && this.diagnostics.length < MAX_DIAGNOSTICS) this.diagnostics.push(d);
+      for (const d of parsed.diagnostics) {
+        if (d.severity !== 'error') continue;
+        if (this.diagnostics.length < MAX_DIAGNOSTICS) this.diagnostics.push(d);
+        else this.unlisted++;
+      }
     }
     this.append(a, b);
-    this.takeSample(bytes, seg.byteEnd);
     this.segments.push(seg);
     this.bytesDone = seg.byteEnd;
     this.lines += lineCount;
@@ -233,6 +276,10 @@ export class KeyStream {
 
   private append(a: Int16Array | number, b: Int16Array | number | null): void {
     const n = typeof a === 'number' ? 1 : a.length;
+    if (!this.keepSlots) {
+      this.keys += n;
+      return;
+    }
     if (this.keys + n > this.slotsA.length) {
       const size = Math.max(this.slotsA.length * 2, this.keys + n);
       this.slotsA = grow(this.slotsA, size);
@@ -246,23 +293,6 @@ export class KeyStream {
     }
     this.keys += n;
   }
-
-  /** Takes the leading lines of a segment until the sample keeps pace with the share of the input read. */
-  private takeSample(bytes: Uint8Array, readUpTo: number): void {
-    const due = Math.min(this.sampleKeys, Math.ceil((this.sampleKeys * readUpTo) / Math.max(1, this.options.totalBytes)));
-    let want = due - this.sampleTaken;
-    if (want <= 0) return;
-    let end = 0;
-    while (want > 0 && end < bytes.length) {
-      const lf = bytes.indexOf(LF, end);
-      const next = lf < 0 ? bytes.length : lf + 1;
-      if (next - end > 1) want--, this.sampleTaken++;
-      end = next;
-    }
-    const part = bytes.slice(0, end);
-    // Every sampled part ends a line, so the parts can be joined into one key list.
-    this.sampleParts.push(part[part.length - 1] === LF ? part : concatLf(part));
-  }
 }
 
 function grow(a: Int16Array, size: number): Int16Array {
@@ -271,11 +301,82 @@ function grow(a: Int16Array, size: number): Int16Array {
   return b;
 }
 
-function concatLf(part: Uint8Array): Uint8Array {
-  const out = new Uint8Array(part.length + 1);
-  out.set(part);
-  out[part.length] = LF;
-  return out;
+/**
+ * A uniform sample of k keys by bottom-k: each key gets a pseudo-random priority from its index, and the k
+ * lowest are kept. Unlike a share per byte read, it does not favour long keys or the regions they are in,
+ * and only about k·ln(n/k) lines are ever copied.
+ */
+class BottomK {
+  // A max-heap on priority: the root is the key to drop when a lower one comes.
+  private readonly prio: Uint32Array;
+  private readonly index: Float64Array;
+  private readonly line: Uint8Array[] = [];
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.prio = new Uint32Array(k);
+    this.index = new Float64Array(k);
+  }
+
+  wants(i: number): boolean {
+    return this.k > 0 && (this.size < this.k || priority(i) < this.prio[0]);
+  }
+
+  add(i: number, line: Uint8Array): void {
+    const p = priority(i);
+    const copy = line.slice();
+    let at: number;
+    if (this.size < this.k) {
+      at = this.size++;
+      while (at > 0) {
+        const up = (at - 1) >> 1;
+        if (this.prio[up] >= p) break;
+        this.move(up, at);
+        at = up;
+      }
+    } else {
+      // Replace the root and sift down.
+      at = 0;
+      for (;;) {
+        const l = 2 * at + 1;
+        if (l >= this.size) break;
+        const c = l + 1 < this.size && this.prio[l + 1] > this.prio[l] ? l + 1 : l;
+        if (this.prio[c] <= p) break;
+        this.move(c, at);
+        at = c;
+      }
+    }
+    this.prio[at] = p;
+    this.index[at] = i;
+    this.line[at] = copy;
+  }
+
+  private move(from: number, to: number): void {
+    this.prio[to] = this.prio[from];
+    this.index[to] = this.index[from];
+    this.line[to] = this.line[from];
+  }
+
+  /** The kept lines in input order, each ended by LF. */
+  lines(): Uint8Array {
+    const order = Array.from({ length: this.size }, (_, j) => j).sort((x, y) => this.index[x] - this.index[y]);
+    const out = new Uint8Array(order.reduce((n, j) => n + this.line[j].length + 1, 0));
+    let at = 0;
+    for (const j of order) {
+      out.set(this.line[j], at);
+      at += this.line[j].length;
+      out[at++] = LF;
+    }
+    return out;
+  }
+}
+
+/** A 32-bit mix of a key's index (murmur3's finaliser): its sampling priority. */
+function priority(i: number): number {
+  let x = (i ^ Math.floor(i / 4294967296)) | 0;
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
 }
 
 /** The segment holding key `index` (binary search), or -1. */
