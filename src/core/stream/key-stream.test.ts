@@ -101,7 +101,16 @@ describe('KeyStream', () => {
     const sample = parseKeyList(s.sampleLines());
     expect(sample.count).toBe(5000);
     let shorts = 0;
-    for (let i = 0; i < sample.count; i++) if (sample.bytes[sample.offsets[i] + 1] === 0x73) shorts++;
+    const seen = new Set<string>();
+    const decoder = new TextDecoder();
+    for (let i = 0; i < sample.count; i++) {
+      const key = decoder.decode(sample.bytes.subarray(sample.offsets[i], sample.offsets[i + 1]));
+      // Whole keys of the input, each once, in input order (the pool compacts many times on the way).
+      expect(key).toMatch(/^\{s\}\d+$|^\{L\}x{200}\d+$/);
+      seen.add(key);
+      if (key[1] === 's') shorts++;
+    }
+    expect(seen.size).toBe(sample.count);
     // 150k of 165k keys are short: 90.9 %.
     expect(shorts / sample.count).toBeGreaterThan(0.88);
     expect(shorts / sample.count).toBeLessThan(0.94);

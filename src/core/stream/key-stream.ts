@@ -304,18 +304,25 @@ function grow(a: Int16Array, size: number): Int16Array {
 /**
  * A uniform sample of k keys by bottom-k: each key gets a pseudo-random priority from its index, and the k
  * lowest are kept. Unlike a share per byte read, it does not favour long keys or the regions they are in,
- * and only about k·ln(n/k) lines are ever copied.
+ * and only about k·ln(n/k) lines are ever copied — into one byte pool (compacted when half of it is
+ * replaced lines), not one small buffer per line.
  */
 class BottomK {
   // A max-heap on priority: the root is the key to drop when a lower one comes.
   private readonly prio: Uint32Array;
   private readonly index: Float64Array;
-  private readonly line: Uint8Array[] = [];
+  private readonly start: Uint32Array;
+  private readonly length: Uint32Array;
   private size = 0;
+  private pool = new Uint8Array(1 << 16);
+  private used = 0;
+  private live = 0;
 
   constructor(private readonly k: number) {
     this.prio = new Uint32Array(k);
     this.index = new Float64Array(k);
+    this.start = new Uint32Array(k);
+    this.length = new Uint32Array(k);
   }
 
   wants(i: number): boolean {
@@ -324,7 +331,6 @@ class BottomK {
 
   add(i: number, line: Uint8Array): void {
     const p = priority(i);
-    const copy = line.slice();
     let at: number;
     if (this.size < this.k) {
       at = this.size++;
@@ -335,6 +341,7 @@ class BottomK {
         at = up;
       }
     } else {
+      this.live -= this.length[0];
       // Replace the root and sift down.
       at = 0;
       for (;;) {
@@ -348,23 +355,49 @@ class BottomK {
     }
     this.prio[at] = p;
     this.index[at] = i;
-    this.line[at] = copy;
+    this.store(at, line);
   }
 
   private move(from: number, to: number): void {
     this.prio[to] = this.prio[from];
     this.index[to] = this.index[from];
-    this.line[to] = this.line[from];
+    this.start[to] = this.start[from];
+    this.length[to] = this.length[from];
+  }
+
+  private store(at: number, line: Uint8Array): void {
+    // The slot's old bytes (a moved or dropped line's) are not kept by a compaction.
+    this.length[at] = 0;
+    if (this.used + line.length > this.pool.length) this.compact(line.length);
+    this.pool.set(line, this.used);
+    this.start[at] = this.used;
+    this.length[at] = line.length;
+    this.used += line.length;
+    this.live += line.length;
+  }
+
+  /** Copies the live lines to a fresh pool with room for `extra` more (dropped lines are not copied). */
+  private compact(extra: number): void {
+    const next = new Uint8Array(Math.max(1 << 16, 2 * (this.live + extra)));
+    let used = 0;
+    for (let j = 0; j < this.size; j++) {
+      const len = this.length[j];
+      next.set(this.pool.subarray(this.start[j], this.start[j] + len), used);
+      this.start[j] = used;
+      used += len;
+    }
+    this.pool = next;
+    this.used = used;
   }
 
   /** The kept lines in input order, each ended by LF. */
   lines(): Uint8Array {
     const order = Array.from({ length: this.size }, (_, j) => j).sort((x, y) => this.index[x] - this.index[y]);
-    const out = new Uint8Array(order.reduce((n, j) => n + this.line[j].length + 1, 0));
+    const out = new Uint8Array(order.reduce((n, j) => n + this.length[j] + 1, 0));
     let at = 0;
     for (const j of order) {
-      out.set(this.line[j], at);
-      at += this.line[j].length;
+      out.set(this.pool.subarray(this.start[j], this.start[j] + this.length[j]), at);
+      at += this.length[j];
       out[at++] = LF;
     }
     return out;
