@@ -46,7 +46,10 @@ export type GroupVerdictKind = 'always' | 'never' | 'depends';
 /** Do keys of these patterns share one slot, for the same placeholder values? */
 export interface GroupVerdict {
   verdict: GroupVerdictKind;
-  /** For `never`: no values at all give one slot (true), or only by chance, about 1 in 16384 (false). */
+  /**
+   * Holds without exception: proven (or every value tried) for always and depends; for never, no
+   * values at all give one slot — false when they may, by chance (about 1 in 16384), or when sampled.
+   */
   exact: boolean;
   sampled: boolean;
   reason: string;

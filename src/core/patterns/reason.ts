@@ -150,9 +150,10 @@ function symbolicGroup(keys: readonly (readonly PatternPart[])[], schema: Schema
   const same = outcomes.find((o) => o.same);
   const different = outcomes.find((o) => !o.same);
   const rand = rng(seed);
+  const kind = same && different ? 'depends' : same ? 'always' : 'never';
   const verdict: GroupVerdict = {
-    verdict: same && different ? 'depends' : same ? 'always' : 'never',
-    exact: outcomes.every((o) => o.exact),
+    verdict: kind,
+    exact: kind !== 'never' || outcomes.every((o) => o.exact),
     sampled: false,
     reason: '',
   };

@@ -109,7 +109,7 @@ export function sampledGroup(keys: readonly (readonly PatternPart[])[], schema: 
   const of = (n: number) => (exhaustive ? `${n} of the ${bindings.length} possible values` : `${n} of ${bindings.length} sampled values`);
   const verdict: GroupVerdict = {
     verdict: sameCount > 0 && count.different > 0 ? 'depends' : sameCount > 0 ? 'always' : 'never',
-    exact: exhaustive && count.coincide === 0,
+    exact: exhaustive && (sameCount > 0 || count.coincide === 0),
     sampled: !exhaustive,
     reason: '',
   };
