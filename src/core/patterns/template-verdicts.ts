@@ -78,9 +78,14 @@ export function analyzeTemplates(list: TemplateList, schema: Schema, reasoner: R
     });
     const run = (b: Binding) => {
       const instances = lines.map((l) => instantiateLine(l, b));
-      return { instances, reports: analyzeCommands(instances, policy).reports };
+      const analysis = analyzeCommands(instances, policy);
+      return { instances, reports: analysis.reports, diagnostics: analysis.diagnostics };
     };
-    const baseRun = run(base).reports;
+    const first = run(base);
+    const baseRun = first.reports;
+    // What hashslot check says about the commands themselves (unknown command, script keys, unclosed
+    // MULTI …), from the usual values; slot findings are the verdicts' business.
+    diagnostics.push(...first.diagnostics.filter((d) => d.code !== 'watch-other-slot'));
 
     lines.forEach((l, k) => {
       const isExec = inBlock && k === lines.length - 1 && templateCommand(l) === 'EXEC';

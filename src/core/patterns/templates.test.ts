@@ -83,8 +83,9 @@ describe('template verdicts per target', () => {
     const r = run('MULTI\nMGET a:<x> b:<x>\nEXEC');
     expect(r.templates.map((t) => t.verdicts['oss-cluster'].verdict)).toEqual(['no-keys', 'never', 'never']);
   });
-  it('command errors stay errors', () => {
+  it('command errors stay errors, with the diagnostics hashslot check gives', () => {
     expect(verdicts('NOSUCH user:<uid>\nGET')).toEqual([[1, 'NOSUCH', 'error', 'error'], [2, 'GET', 'error', 'error']]);
+    expect(run('NOSUCH user:<uid>\nMULTI\nGET a:<x>').commandDiagnostics.map((d) => [d.line, d.code])).toEqual([[1, 'unknown-command'], [2, 'unclosed-multi']]);
   });
   it('warns when which arguments are keys depends on a value', () => {
     const r = run('EVAL "return 1" <n:1|2> k:<a> k:<b>');
