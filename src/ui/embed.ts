@@ -1,4 +1,4 @@
-import type { Panel } from './state.svelte.ts';
+import { PANEL_IDS, type Panel } from './panel-ids.ts';
 
 /** Docs-page embed: `?embed&panels=keys,commands&inputs=keys&readonly`. */
 export interface EmbedOptions {
@@ -8,7 +8,6 @@ export interface EmbedOptions {
   readonly: boolean;
 }
 
-const PANELS: Panel[] = ['keys', 'groups', 'slotmap', 'shards', 'commands', 'migration', 'explain'];
 const INPUTS = ['keys', 'rules', 'commands', 'topology'] as const;
 
 /** Null when the page is not embedded. Unknown names are ignored; an empty list means all. */
@@ -17,9 +16,9 @@ export function embedOptions(search: string): EmbedOptions | null {
   if (!q.has('embed')) return null;
   const list = <T extends string>(name: string, allowed: readonly T[]) =>
     (q.get(name) ?? '').split(',').map((s) => s.trim()).filter((s): s is T => (allowed as readonly string[]).includes(s));
-  const panels = list('panels', PANELS);
+  const panels = list('panels', PANEL_IDS);
   return {
-    panels: panels.length ? panels : PANELS,
+    panels: panels.length ? panels : [...PANEL_IDS],
     inputs: list('inputs', INPUTS),
     readonly: q.has('readonly'),
   };

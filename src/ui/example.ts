@@ -54,12 +54,16 @@ EXEC`,
 e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca 127.0.0.1:30001@31001 myself,master - 0 0 1 connected 0-5460`,
 };
 
+/** Samples per key pattern: enough to fill the views, few enough that 60 patterns stay instant. */
+export const MAX_PATTERN_SAMPLES = 1000;
+
 export const DEFAULT_SETTINGS: Settings = {
   policy: 'redis',
   compare: 'standard',
   target: 'oss-cluster',
   implicitShardKey: false,
   layout: { kind: 'even', count: 3 },
+  patternSamples: 32,
 };
 
 /** More examples for the menu: small, each teaching one thing. */
@@ -79,5 +83,36 @@ export const EXAMPLES: { name: string; inputs: Partial<Inputs>; settings?: Parti
       keys: Array.from({ length: 40 }, (_, i) => `bull:{emails}:${1000 + i}`).concat(['bull:{sms}:1', 'bull:{sms}:2', 'user:1:x', 'user:2:y']).join('\n'),
       commands: 'LMOVE bull:{emails}:wait bull:{emails}:active LEFT RIGHT',
     },
+  },
+  {
+    // The same schema as fixtures/patterns-schema.txt and fixtures/pattern-commands.txt (a test keeps them equal).
+    name: 'Schema review (key patterns)',
+    inputs: {
+      keys: `user:{<uid:int>}:profile
+user:{<uid>}:cart
+user:{<uid>}:orders
+user:<uid>:settings
+session:<sid:hex32>
+bull:{<queue:emails|payments|webhooks>}:<job:int>
+bull:{<queue>}:wait
+ratelimit:{<ip>}:<window:minute|hour|day>
+search:{<q:str>}:results
+search:{<q>}:count`,
+      commands: `# Checkout: one transaction over the user's profile, orders and cart
+MULTI
+HSET user:{<uid>}:profile last_order <oid:int>
+RPUSH user:{<uid>}:orders <oid>
+DEL user:{<uid>}:cart
+EXEC
+# Account page: profile and settings in one round trip
+MGET user:{<uid>}:profile user:<uid>:settings
+# Worker picks the next job of a queue
+LMOVE bull:{<queue>}:wait bull:{<queue>}:active LEFT RIGHT
+# Search cache: results and hit count together
+MSET search:{<q>}:results <json:str> search:{<q>}:count <hits:int>
+# Logout: drop the session and the cart
+DEL session:<sid> user:{<uid>}:cart`,
+    },
+    settings: { policy: 'redis', compare: 'standard' },
   },
 ];

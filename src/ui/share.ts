@@ -1,7 +1,7 @@
 import { TARGETS } from '../core/commands/verdict.ts';
 import type { Inputs, Settings } from '../worker/protocol.ts';
-import { DEFAULT_SETTINGS, EXAMPLE } from './example.ts';
-import type { Panel } from './state.svelte.ts';
+import { DEFAULT_SETTINGS, EXAMPLE, MAX_PATTERN_SAMPLES } from './example.ts';
+import { PANEL_IDS, type Panel } from './panel-ids.ts';
 
 /** What a link or a state file carries. */
 export interface SharedState {
@@ -17,7 +17,6 @@ export const LINK_LIMIT = 8000;
 export const MAX_ENCODED = 2_000_000;
 const MAX_DECODED = 20_000_000;
 
-const PANELS: Panel[] = ['keys', 'groups', 'slotmap', 'shards', 'commands', 'migration', 'explain'];
 const POLICIES = ['redis', 'standard', 'custom'];
 
 /** Only what differs from the defaults goes into the link: the example costs nothing to share. */
@@ -57,6 +56,9 @@ export function fromPlain(data: unknown, ignored: string[] = []): SharedState {
   if (check(Object.hasOwn(s, 'policy'), POLICIES.includes(s.policy as string), 'policy')) settings.policy = s.policy as Settings['policy'];
   if (check(Object.hasOwn(s, 'compare'), s.compare === null || POLICIES.includes(s.compare as string), 'compare')) settings.compare = s.compare as Settings['compare'];
   if (check(Object.hasOwn(s, 'target'), (TARGETS as readonly unknown[]).includes(s.target), 'target')) settings.target = s.target as Settings['target'];
+  if (check(Object.hasOwn(s, 'patternSamples'), Number.isInteger(s.patternSamples) && (s.patternSamples as number) >= 1 && (s.patternSamples as number) <= MAX_PATTERN_SAMPLES, 'patternSamples')) {
+    settings.patternSamples = s.patternSamples as number;
+  }
   if (check(Object.hasOwn(s, 'implicitShardKey'), typeof s.implicitShardKey === 'boolean', 'implicit_shard_key')) settings.implicitShardKey = s.implicitShardKey as boolean;
   if (Object.hasOwn(s, 'layout')) {
     const layout = isRecord(s.layout) ? s.layout : {};
@@ -66,7 +68,7 @@ export function fromPlain(data: unknown, ignored: string[] = []): SharedState {
       settings.layout = { kind, count: count as number };
     } else ignored.push('layout');
   }
-  const panel = check(Object.hasOwn(obj, 'p'), PANELS.includes(obj.p as Panel), 'panel') ? (obj.p as Panel) : 'keys';
+  const panel = check(Object.hasOwn(obj, 'p'), (PANEL_IDS as readonly unknown[]).includes(obj.p), 'panel') ? (obj.p as Panel) : 'keys';
   return { inputs, settings, panel };
 }
 

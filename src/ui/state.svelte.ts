@@ -2,7 +2,8 @@ import type { Diagnostic } from '../core/diagnostics.ts';
 import type { AnalysisResult, Inputs, Settings } from '../worker/protocol.ts';
 import { DEFAULT_SETTINGS, EXAMPLE } from './example.ts';
 
-export type Panel = 'keys' | 'groups' | 'slotmap' | 'shards' | 'commands' | 'migration' | 'explain';
+export type { Panel } from './panel-ids.ts';
+import type { Panel } from './panel-ids.ts';
 export type InputTab = 'keys' | 'rules' | 'commands' | 'topology';
 
 /** What the page shows: inputs and settings the user controls, results the worker sends back. */
@@ -21,4 +22,8 @@ export class PlaygroundState {
     this.result ? Object.values(this.result.problems).reduce((n: number, list: Diagnostic[]) => n + list.filter((d) => d.severity !== 'info').length, 0) : 0,
   );
   crossslotCount = $derived(this.result ? this.result.commands.filter((c) => c.verdict.verdict === 'crossslot').length : 0);
+  /** Command templates that are not single-slot for every value on the chosen target. */
+  templateRiskCount = $derived(
+    this.result?.patterns?.templates.filter((t) => t.template && t.kind === 'command' && !['always', 'no-keys'].includes(t.verdicts[this.settings.target].verdict)).length ?? 0,
+  );
 }

@@ -1,3 +1,4 @@
+import type { PatternReport } from '../core/index.ts';
 import type { Diagnostic, HotTag, MigrationDiff, PolicyName, SlotGroup, Target, TargetVerdict, VerdictChange } from '../core/index.ts';
 
 /** The four inputs a user types or pastes. */
@@ -20,6 +21,8 @@ export interface Settings {
   target: Target;
   implicitShardKey: boolean;
   layout: LayoutChoice;
+  /** Concrete keys each key pattern stands for in the distribution, slot map and migration views. */
+  patternSamples: number;
 }
 
 export type WorkerRequest =
@@ -97,6 +100,8 @@ export interface AnalysisResult {
   commandKeyRanges: { line: number; start: number; end: number }[];
   /** Policies that could run (Custom needs error-free rules). */
   policyReady: Record<PolicyName, boolean>;
+  /** Key patterns and command templates (schema review): null when the inputs have no placeholder. */
+  patterns: PatternReport | null;
   /** Keys read from a file (streamed): hot tags, groups and co-location changes come from `sampled` keys. */
   file: { name: string; bytes: number; lines: number; sampled: number } | null;
   millis: number;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createBytecodeEngine, slotsOfFile } from '../core/index.ts';
 import { loadWasmSlotter } from '../engines/scan/wasm-slotter.ts';
+import { EXAMPLES } from '../ui/example.ts';
 import type { AnalysisResult, Inputs, Settings } from './protocol.ts';
 import { AnalysisSession } from './session.ts';
 
@@ -19,6 +20,7 @@ const settings = (policy: Settings['policy'], compare: Settings['compare']): Set
   compare,
   target: 'oss-cluster',
   implicitShardKey: false,
+  patternSamples: 32,
   layout: { kind: 'even', count: 3 },
 });
 
@@ -149,5 +151,21 @@ describe('AnalysisSession: a key file equals the same keys pasted', async () => 
     // A policy change reads the file again.
     await file.analyzeFile(counting, 'k.txt', inputs, settings('standard', 'redis'));
     expect(reads).toBeGreaterThan(readsAfterFirst);
+  });
+
+  it('key patterns and command templates: samples fill the key views, templates leave the command table for the pattern report', () => {
+    const schema = EXAMPLES.find((e) => e.name === 'Schema review (key patterns)')!;
+    const session = new AnalysisSession(createBytecodeEngine());
+    const r = session.analyze({ ...inputs, keys: `plain:key\n${schema.inputs.keys}`, commands: schema.inputs.commands! }, { ...settings('redis', 'standard'), patternSamples: 5 });
+    expect(r.patterns!.patterns).toHaveLength(10);
+    // 1 plain key and up to 5 samples per pattern (a small enumeration like <queue> repeats values: those are dropped).
+    expect(r.keyCount).toBeGreaterThan(1 + 8 * 5);
+    expect(r.keyCount).toBeLessThanOrEqual(1 + 10 * 5);
+    expect(r.commands.filter((c) => c.kind === 'command')).toEqual([]);
+    const templates = r.patterns!.templates.filter((t) => t.template && t.kind === 'command');
+    expect(templates.map((t) => `${t.line} ${t.verdicts['oss-cluster'].verdict}`)).toEqual(['3 always', '4 always', '5 always', '6 always', '8 never', '10 always', '12 depends', '14 never']);
+    expect(r.problems.commands.filter((d) => d.code === 'template-crossslot').map((d) => d.line)).toEqual([8, 12, 14]);
+    // Samples are placed under the policy like any key.
+    expect(r.perSlot.reduce((a, b) => a + b, 0)).toBe(r.keyCount);
   });
 });

@@ -1,6 +1,6 @@
 import {
   analyzeCommands, commandKeys, csvKeys, describeLayout, markdownReport, shardRows, type CsvKeyRow, type ReportInput, createCustomPolicy, crc16, display, distribution, evenLayout, KEY_ERROR_CODES,
-  keyErrorMessage, migrationDiff, newSpan, orderBySlot, parseKeyList, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, slotSummary, slotTable,
+  analyzePatterns, expandKeyList, hasPlaceholder, keyErrorMessage, migrationDiff, parsePatternDocuments, type PatternDocuments, type PatternReport, newSpan, orderBySlot, parseKeyList, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, slotSummary, slotTable,
   standardPolicy, STANDARD_RULES, TARGETS, tokenizeCommands, utf8, verdictChanges, type CommandReport, type Diagnostic, type FileSlotter, type KeyList, type Policy,
   type Distribution, type PolicyName, type RegexEngine, type ShardMap, type SlotTable, type StreamPolicy, type Target,
 } from '../core/index.ts';
@@ -77,6 +77,8 @@ interface Prepared {
   warnings: { line: number; message: string }[];
   rules: (name: PolicyName | null) => string[] | undefined;
   ruleList: { index: number; source: string }[];
+  /** Key patterns and command templates, when the inputs have placeholders. */
+  patterns: { docs: PatternDocuments; report: PatternReport } | null;
 }
 
 /** Key files get hot tags, groups and co-location changes from this many keys spread over the file. */
@@ -101,7 +103,7 @@ export class AnalysisSession {
     private readonly slotter: FileSlotter | null = null,
   ) {}
 
-  private prepare(inputs: Inputs, settings: Settings): Prepared {
+  private prepare(inputs: Inputs, settings: Settings, keyBytes: Uint8Array | null = null): Prepared {
     const problems: Problems = { keys: [], rules: [], rulesB: [], commands: [], topology: [] };
     const ruleSets = { a: parseRules(inputs.rules), b: parseRules(inputs.rulesB) };
     problems.rules = ruleSets.a.diagnostics;
@@ -122,9 +124,15 @@ export class AnalysisSession {
     const layout = this.layout(inputs.topology, settings);
     problems.topology = layout.diagnostics;
 
-    const lines = tokenizeCommands(utf8(inputs.commands));
+    const commandBytes = utf8(inputs.commands);
+    const lines = tokenizeCommands(commandBytes);
     problems.commands = lines.diagnostics.filter((x) => x.severity !== 'info');
-    const analysis = analyzeCommands(lines.lines, policy);
+    // Placeholders make a schema review: patterns in the Keys text (the editor's, not a file's), templates in Commands.
+    const docs = (keyBytes && hasPlaceholder(keyBytes)) || hasPlaceholder(commandBytes) ? parsePatternDocuments({ keys: keyBytes ?? new Uint8Array(), commands: commandBytes }) : null;
+    const patterns = docs ? { docs, report: analyzePatterns(docs, policy) } : null;
+    // Template lines (and transactions holding one) get template verdicts; the rest are ordinary commands.
+    const templated = docs ? templateLines(docs) : new Set<number>();
+    const analysis = analyzeCommands(templated.size ? lines.lines.filter((cl) => !templated.has(cl.line)) : lines.lines, policy);
     problems.commands.push(...analysis.diagnostics);
     // A CROSSSLOT verdict on the chosen target is a marker on its line too, not only a table row.
     const nameSpan = new Map(lines.lines.map((cl) => [cl.line, cl.spans[0] ?? [1, 2]]));
@@ -134,6 +142,18 @@ export class AnalysisSession {
       const fix = r.suggestion ? ` — fix: ${r.suggestion.join(' ')}` : '';
       const [from, to] = nameSpan.get(r.line) ?? [1, 2];
       problems.commands.push(diagnostic('warning', 'crossslot', `CROSSSLOT: ${v.reason}${fix}`, r.line, from, to));
+    }
+    if (patterns) {
+      const seen = new Set(lines.diagnostics.map((d) => `${d.line}:${d.code}`));
+      problems.commands.push(...patterns.report.commandDiagnostics.filter((d) => d.severity !== 'info' && !seen.has(`${d.line}:${d.code}`)));
+      for (const t of patterns.report.templates) {
+        const v = t.verdicts[settings.target];
+        if (!t.template || v.verdict === 'always' || v.verdict === 'no-keys') continue;
+        const [from, to] = nameSpan.get(t.line) ?? [1, 2];
+        const fix = t.fix ? ` — fix: ${t.fix.join(' ')}` : '';
+        problems.commands.push(diagnostic('warning', 'template-crossslot', `${v.verdict === 'error' ? 'refused' : `${v.verdict} single-slot`}: ${v.reason}${fix}`, t.line, from, to));
+      }
+      problems.commands.sort((a, b) => a.line - b.line || a.column - b.column);
     }
     const commands: CommandRow[] = analysis.reports.map((r) => ({
       line: r.line,
@@ -147,7 +167,7 @@ export class AnalysisSession {
       transaction: r.transaction,
       oneShard: oneShard(r.slots, layout.shards),
     }));
-    const changes = other ? verdictChanges(analysis.reports, analyzeCommands(lines.lines, other).reports, settings.target) : null;
+    const changes = other ? verdictChanges(analysis.reports, analyzeCommands(templated.size ? lines.lines.filter((cl) => !templated.has(cl.line)) : lines.lines, other).reports, settings.target) : null;
     const rules = (name: PolicyName | null) =>
       name === 'custom' ? (name === settings.compare && settings.policy === 'custom' ? ruleSets.b : ruleSets.a).rules.map((r) => r.source) : undefined;
     return {
@@ -164,6 +184,7 @@ export class AnalysisSession {
       warnings: analysis.diagnostics.filter((x) => x.severity === 'warning').map((x) => ({ line: x.line, message: x.message })),
       rules,
       ruleList: (settings.policy === 'custom' ? ruleSets.a.rules : []).map((r) => ({ index: r.index, source: r.source })),
+      patterns,
     };
   }
 
@@ -208,9 +229,12 @@ export class AnalysisSession {
   /** Analyses keys typed or pasted in the editor: every view exact, per key. */
   analyze(inputs: Inputs, settings: Settings): AnalysisResult {
     const t0 = performance.now();
-    const p = this.prepare(inputs, settings);
-    const list = parseKeyList(utf8(inputs.keys));
-    p.problems.keys = list.diagnostics;
+    const keyBytes = utf8(inputs.keys);
+    const p = this.prepare(inputs, settings, keyBytes);
+    // A pattern line stands for deterministic sample keys in every view that needs concrete keys.
+    const expanded = p.patterns?.docs.keys.patterns.length ? expandKeyList(p.patterns.docs.keys, { samples: settings.patternSamples }) : null;
+    const list = expanded ? expanded.list : parseKeyList(keyBytes);
+    p.problems.keys = p.patterns ? p.patterns.report.keyDiagnostics : list.diagnostics;
     const main = slotTable(list, p.policy);
     const compare = p.other ? slotTable(list, p.other) : null;
     const d = distribution(list, main, p.shards);
@@ -243,9 +267,10 @@ export class AnalysisSession {
       commands: p.commands,
       migration,
       problems: p.problems,
-      highlights: this.highlights(list, main),
+      highlights: this.highlights(list, main, expanded?.pattern ?? null),
       commandKeyRanges: this.commandKeyRanges(p),
       policyReady: p.policyReady,
+      patterns: p.patterns?.report ?? null,
       file: null,
       millis: performance.now() - t0,
     };
@@ -338,6 +363,7 @@ export class AnalysisSession {
       highlights: [],
       commandKeyRanges: this.commandKeyRanges(p),
       policyReady: p.policyReady,
+      patterns: p.patterns?.report ?? null,
       file: { name, bytes: file.size, lines: stream.lines, sampled: Math.min(sample.count, stream.keys) },
       millis: performance.now() - t0,
     };
@@ -355,10 +381,11 @@ export class AnalysisSession {
     };
   }
 
-  private highlights(list: KeyList, table: SlotTable): AnalysisResult['highlights'] {
+  /** `fromPattern[i] >= 0`: entry i is a sample of a pattern line, whose text is not the key's. */
+  private highlights(list: KeyList, table: SlotTable, fromPattern: Int32Array | null): AnalysisResult['highlights'] {
     const out: AnalysisResult['highlights'] = [];
     for (let i = 0; i < Math.min(list.count, HIGHLIGHTED_KEYS); i++) {
-      if (list.invalid[i] || list.quoted[i] || table.slots[i] < 0) continue;
+      if (list.invalid[i] || list.quoted[i] || table.slots[i] < 0 || (fromPattern && fromPattern[i] >= 0)) continue;
       const key = list.bytes.subarray(list.offsets[i], list.offsets[i + 1]);
       const from = table.tagStart[i] - list.offsets[i];
       const to = table.tagEnd[i] - list.offsets[i];
@@ -552,6 +579,36 @@ export class AnalysisSession {
 }
 
 const SUPERSEDED = Symbol('superseded');
+
+/** Lines of command templates, and every line of a MULTI … EXEC block that holds one. */
+function templateLines(docs: PatternDocuments): Set<number> {
+  const out = new Set<number>();
+  let block: number[] | null = null;
+  let blockHasTemplate = false;
+  for (const t of docs.commands.lines) {
+    const cl = t.source;
+    if (cl.kind !== 'command' || cl.invalid || cl.args.length === 0) continue;
+    const name = String.fromCharCode(...cl.args[0].subarray(0, 16)).toUpperCase();
+    const isTemplate = t.patterns.some((p) => p !== null) || !t.ok;
+    if (name === 'MULTI') {
+      block = [cl.line];
+      blockHasTemplate = false;
+      continue;
+    }
+    if (block) {
+      block.push(cl.line);
+      blockHasTemplate ||= isTemplate;
+      if (name === 'EXEC' || name === 'DISCARD') {
+        if (blockHasTemplate) for (const l of block) out.add(l);
+        block = null;
+      }
+      continue;
+    }
+    if (isTemplate) out.add(cl.line);
+  }
+  if (block && blockHasTemplate) for (const l of block) out.add(l);
+  return out;
+}
 
 /** Slots in order, key errors after them. */
 function slotRank(slot: number): number {

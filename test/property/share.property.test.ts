@@ -21,6 +21,7 @@ const settings: fc.Arbitrary<Settings> = fc.record({
   compare: fc.constantFrom(null, ...POLICIES),
   target: fc.constantFrom(...TARGETS),
   implicitShardKey: fc.boolean(),
+  patternSamples: fc.integer({ min: 1, max: 1000 }),
   layout: fc.oneof(
     fc.record({ kind: fc.constantFrom('even' as const, 'masters' as const), count: fc.oneof(fc.integer({ min: 1, max: 16384 }), fc.constantFrom(1, 3, 16384)) }),
     fc.constant({ kind: 'paste' as const }),
@@ -48,6 +49,7 @@ function expectValid(s: SharedState): void {
   expect([null, ...POLICIES]).toContain(s.settings.compare);
   expect(TARGETS).toContain(s.settings.target);
   expect(typeof s.settings.implicitShardKey).toBe('boolean');
+  expect(Number.isInteger(s.settings.patternSamples) && s.settings.patternSamples >= 1 && s.settings.patternSamples <= 1000).toBe(true);
   const l = s.settings.layout;
   if (l.kind === 'paste') expect(Object.keys(l)).toEqual(['kind']);
   else {
@@ -63,7 +65,7 @@ function expectValid(s: SharedState): void {
 // text and read with JSON.parse, which makes `__proto__` an own property (as a link's JSON would).
 
 type Json = null | boolean | number | string | Json[] | { entries: [string, Json][] };
-const KEYS = ['__proto__', 'constructor', 'prototype', 'polluted', 'toString', 'valueOf', 'hasOwnProperty', 'i', 's', 'p', 'keys', 'rules', 'rulesB', 'commands', 'topology', 'policy', 'compare', 'target', 'implicitShardKey', 'layout', 'kind', 'count', 'format', 'version'];
+const KEYS = ['__proto__', 'constructor', 'prototype', 'polluted', 'toString', 'valueOf', 'hasOwnProperty', 'i', 's', 'p', 'keys', 'rules', 'rulesB', 'commands', 'topology', 'policy', 'compare', 'target', 'implicitShardKey', 'patternSamples', 'layout', 'kind', 'count', 'format', 'version'];
 const VALUES: Json[] = ['redis', 'standard', 'custom', 'evil', 'paste', 'even', 'masters', 'keys', 'commands', 'active-active', 'slot-playground-state', 1, 3, 0, -1, 16384, 16385, 2.5, 1e308, true, false, null, '', 'x'];
 const { json } = fc.letrec<{ json: Json }>((tie) => ({
   json: fc.oneof(
