@@ -162,16 +162,17 @@ export interface ExpandedKeys {
 }
 
 /**
- * Replaces every pattern line by `samples` deterministic keys (typical values; one binding per sample
+ * Replaces every pattern line by `samples` (default 32) deterministic keys (typical values; one binding per sample
  * index, shared by all patterns so `user:<uid>:cart` and `user:<uid>:orders` expand for the same
  * users). Duplicate samples of one pattern (small enumerations) are dropped. Patterns with errors are
  * left out; their diagnostics are in the pattern list.
  */
-export function expandKeyList(source: KeyPatternList, opts: { samples?: number; seed?: number } = {}): ExpandedKeys {
+export function expandKeyList(source: KeyPatternList, opts: { samples?: number; seed?: number; schema?: Schema } = {}): ExpandedKeys {
   const samples = opts.samples ?? 32;
   const ok = source.patterns.filter((p) => p.ok);
   const names = [...new Set(ok.flatMap((p) => p.names))];
-  const bindings = sampleBindings(names, source.schema, { count: samples, seed: opts.seed ?? 1 });
+  // With the Commands text: the joint schema (parsePatternDocuments), so a type declared there counts.
+  const bindings = sampleBindings(names, opts.schema ?? source.schema, { count: samples, seed: opts.seed ?? 1 });
   const keys = source.keys;
   const parts: Uint8Array[] = [];
   const lines: number[] = [];
