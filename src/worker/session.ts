@@ -1,6 +1,6 @@
 import {
   analyzeCommands, commandKeys, csvKeys, describeLayout, markdownReport, shardRows, type CsvKeyRow, type ReportInput, createCustomPolicy, crc16, display, distribution, evenLayout, KEY_ERROR_CODES,
-  analyzePatterns, expandKeyList, hasPlaceholder, keyErrorMessage, migrationDiff, parsePatternDocuments, type PatternDocuments, type PatternReport, newSpan, orderBySlot, parseKeyList, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, slotSummary, slotTable,
+  analyzePatterns, expandKeyList, MAX_MATRIX_PATTERNS, hasPlaceholder, keyErrorMessage, migrationDiff, parsePatternDocuments, type PatternDocuments, type PatternReport, newSpan, orderBySlot, parseKeyList, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, slotSummary, slotTable,
   standardPolicy, STANDARD_RULES, TARGETS, tokenizeCommands, utf8, verdictChanges, type CommandReport, type Diagnostic, type FileSlotter, type KeyList, type Policy,
   type Distribution, type PolicyName, type RegexEngine, type ShardMap, type SlotTable, type StreamPolicy, type Target,
 } from '../core/index.ts';
@@ -129,7 +129,8 @@ export class AnalysisSession {
     problems.commands = lines.diagnostics.filter((x) => x.severity !== 'info');
     // Placeholders make a schema review: patterns in the Keys text (the editor's, not a file's), templates in Commands.
     const docs = (keyBytes && hasPlaceholder(keyBytes)) || hasPlaceholder(commandBytes) ? parsePatternDocuments({ keys: keyBytes ?? new Uint8Array(), commands: commandBytes }) : null;
-    const patterns = docs ? { docs, report: analyzePatterns(docs, policy) } : null;
+    const customSet = settings.policy === 'custom' && ruleSets.a.ok && ruleSets.a.rules.length > 0 ? ruleSets.a : undefined;
+    const patterns = docs ? { docs, report: analyzePatterns(docs, policy, { ruleSet: customSet, samples: customSamples(docs) }) } : null;
     // Template lines (and transactions holding one) get template verdicts; the rest are ordinary commands.
     const templated = docs ? templateLines(docs) : new Set<number>();
     const analysis = analyzeCommands(templated.size ? lines.lines.filter((cl) => !templated.has(cl.line)) : lines.lines, policy);
@@ -579,6 +580,16 @@ export class AnalysisSession {
 }
 
 const SUPERSEDED = Symbol('superseded');
+
+/**
+ * Values sampled per question under custom rules: 400 (the core's default) up to a schema of ten
+ * patterns; fewer for a bigger matrix (never under 100), so 60 patterns answer in about 2 s, not 8.
+ */
+function customSamples(docs: PatternDocuments): number {
+  const n = Math.min(MAX_MATRIX_PATTERNS, docs.keys.patterns.filter((p) => p.ok).length);
+  const pairs = (n * (n - 1)) / 2;
+  return pairs <= 45 ? 400 : Math.max(100, Math.round((400 * 45) / pairs));
+}
 
 /** Lines of command templates, and every line of a MULTI … EXEC block that holds one. */
 function templateLines(docs: PatternDocuments): Set<number> {
