@@ -73,6 +73,9 @@ async function showsExample(page: Page) {
   await expect(page.getByTestId('keys-table').getByRole('row').first()).toContainText('user:1000:profile');
 }
 
+/** A key-list line holding exactly these bytes (redis-cli quoting). */
+const quoted = (key: string) => `"${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
 const XSS_KEYS = [
   'xss:{<img src=x onerror="window.__pwned=1;alert(1)">}:a',
   '<script>window.__pwned=2;alert(2)</script>',
@@ -85,7 +88,8 @@ test('markup and script in keys, rules, commands and topology are shown as text 
   const g = await guard(page);
   const state = {
     i: {
-      keys: XSS_KEYS.join('\n'),
+      // Quoted, markup is a plain key; unquoted, `<name>` makes a line a key pattern: both kinds are here.
+      keys: [...XSS_KEYS.map(quoted), 'xss:{<script>}:<img:int>'].join('\n'),
       rules: '(?<tag><script>window.__pwned=6</script>)\n<img src=x onerror="window.__pwned=7">',
       rulesB: '(?<tag><svg onload=window.__pwned=8>)',
       commands: 'MGET "<script>window.__pwned=9</script>" "<img src=x onerror=window.__pwned=10>"\nSET <svg/onload=window.__pwned=11> v',
@@ -96,12 +100,16 @@ test('markup and script in keys, rules, commands and topology are shown as text 
   };
   await open(page, link(state));
   await expect(page.getByTestId('notice')).toHaveCount(0);
-  // Every input arrives as it was sent, as text: in the editors and in the results.
-  await expect(page.getByTestId('commands')).toContainText('<script>window.__pwned=9</script>');
-  await expect(page.getByTestId('commands')).toContainText('<img src=x onerror=window.__pwned=10>');
+  // Every input arrives as it was sent, as text: in the editors and in the results. The MGET line holds
+  // `<script>`, a placeholder: it is a command template, checked in the Patterns view.
+  await expect(page.getByTestId('templates-note')).toContainText('1 command template');
+  await page.getByTestId('panel-patterns').click();
+  await expect(page.getByTestId('template-verdicts')).toContainText('<script>window.__pwned=9</script>');
+  await expect(page.getByTestId('pattern-hashing')).toContainText('xss:{<script>}:<img:int>');
+  await expect(page.getByTestId('problems')).toContainText('placeholder <img'); // the malformed one in MGET, as text
   await page.getByTestId('panel-keys').click();
   const table = page.getByTestId('keys-table');
-  await expect(table.getByRole('row')).toHaveCount(XSS_KEYS.length);
+  await expect(page.getByTestId('key-count')).toHaveText(`${XSS_KEYS.length + 32} keys`); // the pattern stands for 32 samples
   for (const key of XSS_KEYS) await expect(table).toContainText(key);
   await expect(table).toContainText('<img src=x onerror="window.__pwned=1;alert(1)">'); // Standard: the tag, as text
   await expect(page.getByTestId('problems')).toContainText('missing-tag'); // the second rule, reported, not run

@@ -233,7 +233,7 @@ export class AnalysisSession {
     const keyBytes = utf8(inputs.keys);
     const p = this.prepare(inputs, settings, keyBytes);
     // A pattern line stands for deterministic sample keys in every view that needs concrete keys.
-    const expanded = p.patterns?.docs.keys.patterns.length ? expandKeyList(p.patterns.docs.keys, { samples: settings.patternSamples }) : null;
+    const expanded = p.patterns?.docs.keys.patterns.length ? expandKeyList(p.patterns.docs.keys, { samples: settings.patternSamples, schema: p.patterns.docs.schema }) : null;
     const list = expanded ? expanded.list : parseKeyList(keyBytes);
     p.problems.keys = p.patterns ? p.patterns.report.keyDiagnostics : list.diagnostics;
     const main = slotTable(list, p.policy);
