@@ -1,7 +1,6 @@
-import { stat } from 'node:fs/promises';
-import { display, distribution, keyErrorMessage, KeyStream, parseKeyList, slotSummary, slotTable, KEY_ERROR_CODES, KEY_TOO_LONG, type Policy, type ShardMap, type StreamPolicy } from '../core/index.ts';
-import { loadWasmSlotter } from '../engines/scan/wasm-slotter.ts';
-import { lineChunks, Out } from './io.ts';
+import { display, keyErrorMessage, parseKeyList, slotTable, summarizeStream, KEY_ERROR_CODES, KEY_TOO_LONG, type KeyStream, type Policy, type ShardMap } from '../core/index.ts';
+import { Out } from './io.ts';
+import { streamKeys } from './keys.ts';
 import { makePolicy, POLICY_HELP, type PolicyOptions } from './policy.ts';
 import { makeShardMap, TOPOLOGY_HELP, type TopologyOptions } from './topology.ts';
 
@@ -30,31 +29,22 @@ export async function runDist(opts: DistOptions): Promise<number> {
   if ('error' in policy) return fail(policy.error);
   const shards = await makeShardMap(opts);
   if ('error' in shards) return fail(shards.error);
-  const size = opts.input && opts.input !== '-' ? (await stat(opts.input).catch(() => null))?.size ?? 0 : 0;
-  const slotter = policy.name === 'custom' ? null : await loadWasmSlotter().catch(() => null);
-  const kind = policy.name as 'redis' | 'standard';
-  const main: StreamPolicy = slotter ? { policy, slotter: (bytes) => slotter(bytes, kind).slots } : { policy };
-  const stream = new KeyStream({ main, shards, totalBytes: size, keepSlots: false });
   const out = new Out();
+  let stream: KeyStream;
   try {
-    for await (const chunk of lineChunks(opts.input)) {
-      stream.push(chunk.bytes);
-      if (opts.json) {
-        writeKeys(out, chunk.bytes, chunk.firstLine, policy, shards);
-        await out.drain();
-      }
-    }
+    stream = await streamKeys(opts.input, { main: policy, shards }, async (bytes, firstLine) => {
+      if (!opts.json) return;
+      writeKeys(out, bytes, firstLine, policy, shards);
+      await out.drain();
+    });
   } catch (e) {
     return fail(`cannot read ${opts.input ?? 'stdin'}: ${(e as Error).message}`);
   }
-  stream.end();
-  const sample = parseKeyList(stream.sampleLines());
-  const sampled = distribution(sample, slotTable(sample, policy), shards);
-  const d = { ...slotSummary(stream.perSlot, shards), keys: stream.keys - stream.unplaced, unplaced: stream.unplaced, hotTags: sampled.hotTags, groups: sampled.groups };
-  const sampleNote = sample.count < stream.keys ? `from a sample of ${sample.count} of ${stream.keys} keys` : null;
+  const { distribution: d, sampled } = summarizeStream(stream, policy, null, shards);
+  const sampleNote = sampled < stream.keys ? `from a sample of ${sampled} of ${stream.keys} keys` : null;
   if (opts.json) {
     const { perSlot: _perSlot, perShard, ...rest } = d;
-    out.line(JSON.stringify({ summary: { policy: policy.name, ...rest, sampled: sampleNote ? sample.count : undefined, shards: shards.labels.map((label, i) => ({ label, keys: perShard[i] })) } }));
+    out.line(JSON.stringify({ summary: { policy: policy.name, ...rest, sampled: sampleNote ? sampled : undefined, shards: shards.labels.map((label, i) => ({ label, keys: perShard[i] })) } }));
   } else {
     out.line(`${d.keys} keys in ${d.usedSlots} slots on ${shards.labels.length} shards (${policy.name} policy)${d.unplaced ? `; ${d.unplaced} keys without a slot` : ''}`);
     const width = Math.max(...shards.labels.map((l) => l.length));

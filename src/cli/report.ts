@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import {
-  analyzeCommands, describeLayout, distribution, markdownReport, migrationDiff, parseKeyList, parseRules, shardRows, slotTable,
-  SLOT_COUNT, TARGETS, verdictChanges, type CommandLine, type PolicyName, type ReportInput,
+  analyzeCommands, describeLayout, markdownReport, parseRules, shardRows, SLOT_COUNT, summarizeStream, TARGETS, verdictChanges,
+  type CommandLine, type KeyStream, type PolicyName, type ReportInput,
 } from '../core/index.ts';
 import { parseTarget, readCommands, unknownTarget } from './analysis.ts';
-import { Out, readInput } from './io.ts';
+import { Out } from './io.ts';
+import { streamKeys } from './keys.ts';
 import { makePolicy, POLICY_HELP, type PolicyOptions } from './policy.ts';
 import { makeShardMap, TOPOLOGY_HELP, type TopologyOptions } from './topology.ts';
 
@@ -70,18 +71,22 @@ export async function runReport(opts: ReportOptions): Promise<number> {
     for (const d of parsed.diagnostics) if (d.severity === 'warning') warnings.push({ line: d.line, message: d.message });
   }
 
-  const list = parseKeyList(opts.input === undefined && process.stdin.isTTY ? new Uint8Array() : await readInput(opts.input));
-  const table = slotTable(list, policy);
+  let stream: KeyStream;
+  try {
+    stream = await streamKeys(opts.input, { main: policy, compare: other, shards });
+  } catch (e) {
+    return fail(`cannot read ${opts.input ?? 'stdin'}: ${(e as Error).message}`);
+  }
   // Every co-location group (at most one per slot), so the report can say how many it leaves out.
-  const d = distribution(list, table, shards, { groups: SLOT_COUNT });
+  const { distribution: d, migration: diff, sampled } = summarizeStream(stream, policy, other, shards, { groups: SLOT_COUNT });
   const analysis = analyzeCommands(lines, policy);
   for (const diag of analysis.diagnostics) if (diag.severity === 'warning') warnings.push({ line: diag.line, message: diag.message });
   warnings.sort((a, b) => a.line - b.line);
 
   let migration: ReportInput['migration'] = null;
-  if (other) {
-    const { moved: _moved, ...diff } = migrationDiff(list, { table, shards }, { table: slotTable(list, other), shards });
-    migration = { ...diff, commands: verdictChanges(analysis.reports, analyzeCommands(lines, other).reports, target) };
+  if (other && diff) {
+    const { moved: _moved, ...rest } = diff;
+    migration = { ...rest, commands: verdictChanges(analysis.reports, analyzeCommands(lines, other).reports, target) };
   }
 
   const report = markdownReport({
@@ -90,7 +95,8 @@ export async function runReport(opts: ReportOptions): Promise<number> {
     compare: other ? other.name : null,
     target,
     layout: describeLayout(shards.source, shards.labels.length),
-    keyCount: list.count,
+    keyCount: stream.keys,
+    sampledKeys: sampled,
     unplaced: d.unplaced,
     distribution: d,
     shards: shardRows(shards, d.perShard),

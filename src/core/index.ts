@@ -21,8 +21,9 @@ export { analyzeCommands, type CommandAnalysis, type CommandReport } from './com
 export { commandKeys, type CommandKeys } from './commands/keys.ts';
 export { TARGETS, TARGET_LABELS, verdictFor, type Target, type TargetVerdict, type Verdict } from './commands/verdict.ts';
 export { evenLayout, redisCliCreateLayout, parseTopology, formatRanges, type Topology, type TopologyResult, type Shard } from './topology/index.ts';
-export { distribution, slotSummary, type Distribution, type SlotSummary, type ShardMap, type HotTag, type SlotGroup } from './distribution/distribution.ts';
+export { distribution, slotSummary, type DistributionOptions, type Distribution, type SlotSummary, type ShardMap, type HotTag, type SlotGroup } from './distribution/distribution.ts';
 export { slotsOfFile, type FileSlotter } from './slots/scan.ts';
+export { summarizeStream, type StreamSummary } from './stream/summary.ts';
 export { KeyStream, SEGMENT_BYTES, segmentOf, orderBySlot, type KeyStreamOptions, type Segment, type StreamPolicy } from './stream/key-stream.ts';
 export { migrationDiff, verdictChanges, type MigrationDiff, type MovedKey, type VerdictChange } from './distribution/migration.ts';
 export { markdownReport, mdText, mdCode, commandVerdictLine, FLUSH_WARNING, REPORT_LIMITS, type ReportInput } from './report/markdown.ts';

@@ -1,8 +1,10 @@
 import {
-  analyzeCommands, commandKeys, csvKeys, describeLayout, markdownReport, shardRows, type CsvKeyRow, type ReportInput, createCustomPolicy, crc16, display, distribution, evenLayout, KEY_ERROR_CODES,
-  analyzePatterns, expandKeyList, MAX_MATRIX_PATTERNS, hasPlaceholder, keyErrorMessage, migrationDiff, parsePatternDocuments, type PatternDocuments, type PatternReport, newSpan, orderBySlot, parseKeyList, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, slotSummary, slotTable,
-  standardPolicy, STANDARD_RULES, TARGETS, tokenizeCommands, utf8, verdictChanges, type CommandReport, type Diagnostic, type FileSlotter, type KeyList, type Policy,
-  type Distribution, type PolicyName, type RegexEngine, type ShardMap, type SlotTable, type StreamPolicy, type Target,
+  analyzeCommands, analyzePatterns, commandKeys, crc16, createCustomPolicy, csvKeys, describeLayout, display, distribution, evenLayout, expandKeyList,
+  hasPlaceholder, KEY_ERROR_CODES, keyErrorMessage, markdownReport, MAX_MATRIX_PATTERNS, migrationDiff, newSpan, orderBySlot, parseKeyList,
+  parsePatternDocuments, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, shardRows, slotTable, standardPolicy, STANDARD_RULES,
+  summarizeStream, TARGETS, tokenizeCommands, utf8, verdictChanges,
+  type CommandReport, type CsvKeyRow, type Diagnostic, type FileSlotter, type KeyList, type PatternDocuments, type PatternReport, type Policy,
+  type PolicyName, type RegexEngine, type ReportInput, type ShardMap, type SlotTable, type StreamPolicy, type Target,
 } from '../core/index.ts';
 import { columnOf, diagnostic } from '../core/index.ts';
 import { FileKeys, keyOf, type FileKey, type Progress } from './file-keys.ts';
@@ -241,8 +243,7 @@ export class AnalysisSession {
     const d = distribution(list, main, p.shards);
     let migration: AnalysisResult['migration'] = null;
     if (p.other && compare) {
-      const { moved: _moved, ...diff } = migrationDiff(list, { table: main, shards: p.shards }, { table: compare, shards: p.shards });
-      migration = { ...diff, commands: p.verdictChanges ?? [] };
+      migration = { ...withoutMoved(migrationDiff(list, { table: main, shards: p.shards }, { table: compare, shards: p.shards })), commands: p.verdictChanges ?? [] };
     }
     const shardList = shardRows(p.shards, d.perShard);
     this.adopt({
@@ -310,29 +311,11 @@ export class AnalysisSession {
     const stream = keys.stream;
     p.problems.keys = stream.diagnostics;
 
-    const sample = parseKeyList(stream.sampleLines());
-    const sampleMain = slotTable(sample, p.policy);
-    const sampled = scaleSample(distribution(sample, sampleMain, p.shards), stream.perSlot, stream.keys - stream.unplaced);
-    const summary = slotSummary(stream.perSlot, p.shards);
-    const d = { ...summary, keys: stream.keys - stream.unplaced, unplaced: stream.unplaced, hotTags: sampled.hotTags, groups: sampled.groups };
-    let migration: AnalysisResult['migration'] = null;
-    if (p.other) {
-      const sampleOther = slotTable(sample, p.other);
-      const { moved: _moved, ...diff } = migrationDiff(sample, { table: sampleMain, shards: p.shards }, { table: sampleOther, shards: p.shards });
-      migration = {
-        ...diff,
-        keys: stream.comparedKeys,
-        changedSlot: stream.changedSlot,
-        changedShard: stream.changedShardUnder(p.shards),
-        startUnmatched: stream.startUnmatched,
-        stopUnmatched: stream.stopUnmatched,
-        commands: p.verdictChanges ?? [],
-      };
-    }
-    const shardList = shardRows(p.shards, summary.perShard);
+    const { distribution: d, migration: diff, sampled } = summarizeStream(stream, p.policy, p.other, p.shards);
+    const migration: AnalysisResult['migration'] = diff ? { ...withoutMoved(diff), commands: p.verdictChanges ?? [] } : null;
+    const shardList = shardRows(p.shards, d.perShard);
     const report = this.report(p, settings, stream.keys, stream.unplaced, d, shardList, migration);
-    const sampleNote = `Hot tags and co-location groups come from a sample of ${sample.count.toLocaleString('en')} of ${stream.keys.toLocaleString('en')} keys spread over ${name}; counts per slot and shard are exact.`;
-    if (sample.count < stream.keys) report.warnings = [...(report.warnings ?? []), { line: 0, message: sampleNote }];
+    report.sampledKeys = sampled;
     this.adopt({
       report,
       source: {
@@ -350,14 +333,14 @@ export class AnalysisSession {
     return {
       keyCount: stream.keys,
       unplaced: stream.unplaced,
-      usedSlots: summary.usedSlots,
+      usedSlots: d.usedSlots,
       shards: shardList,
-      perSlot: summary.perSlot,
+      perSlot: d.perSlot,
       slotShard: p.shards.slotShard,
-      maxShardOverMean: summary.maxShardOverMean,
-      busiestSlot: summary.busiestSlot,
-      hotTags: sampled.hotTags,
-      groups: sampled.groups,
+      maxShardOverMean: d.maxShardOverMean,
+      busiestSlot: d.busiestSlot,
+      hotTags: d.hotTags,
+      groups: d.groups,
       commands: p.commands,
       migration,
       problems: p.problems,
@@ -365,7 +348,7 @@ export class AnalysisSession {
       commandKeyRanges: this.commandKeyRanges(p),
       policyReady: p.policyReady,
       patterns: p.patterns?.report ?? null,
-      file: { name, bytes: file.size, lines: stream.lines, sampled: Math.min(sample.count, stream.keys) },
+      file: { name, bytes: file.size, lines: stream.lines, sampled },
       millis: performance.now() - t0,
     };
   }
@@ -626,19 +609,8 @@ function slotRank(slot: number): number {
   return slot >= 0 ? slot : 16384 - slot;
 }
 
-/**
- * Hot tags and groups found in a sample, stated for the whole input: tag counts scaled by placed keys /
- * sampled keys (estimates; shares are the sample's), a group's size exact from the per-slot counts.
- */
-function scaleSample(d: Distribution, perSlot: Uint32Array, placed: number): Distribution {
-  if (d.keys >= placed) return d;
-  const f = placed / Math.max(1, d.keys);
-  const scale = (n: number) => Math.round(n * f);
-  return {
-    ...d,
-    hotTags: d.hotTags.map((t) => ({ ...t, keys: scale(t.keys) })),
-    groups: d.groups
-      .map((g) => ({ ...g, keys: perSlot[g.slot], tags: g.tags.map((t) => ({ ...t, keys: scale(t.keys) })) }))
-      .sort((a, b) => b.keys - a.keys || a.slot - b.slot),
-  };
+/** A migration diff without its per-key sample (the worker pages keys on demand instead). */
+function withoutMoved<T extends object & { moved: unknown }>(diff: T): Omit<T, 'moved'> {
+  const { moved: _moved, ...rest } = diff;
+  return rest;
 }

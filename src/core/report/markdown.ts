@@ -30,6 +30,8 @@ export interface ReportInput {
   implicitShardKey?: boolean;
   /** Command warnings that are not verdicts (a script's undeclared key, WATCH in another slot …). */
   warnings?: { line: number; message: string }[];
+  /** A streamed key list: hot tags and groups come from this many keys (counts per slot and shard stay exact). */
+  sampledKeys?: number;
 }
 
 /** Said wherever a policy change is discussed (the CLI's `diff` prints it too). */
@@ -207,6 +209,9 @@ export function markdownReport(input: ReportInput): string {
     }
     lines.push(d.emptyShards.length > 0 ? `- ⚠️ Empty shards: ${capped(d.emptyShards.map(shardLabel), L.shards, 'shard')}.` : '- Empty shards: none.');
     if (d.unassigned > 0) lines.push(`- ⚠️ ${plural(d.unassigned, 'key falls', 'keys fall')} in slots no shard owns.`);
+    if (input.sampledKeys !== undefined && input.sampledKeys < input.keyCount) {
+      lines.push(`- Hot tags and co-location groups below come from a uniform sample of ${plural(input.sampledKeys, 'key')}: their tag counts are estimates; every count above is exact.`);
+    }
     section('Distribution', lines);
 
     const tags = d.hotTags.slice(0, L.hotTags);

@@ -103,6 +103,11 @@ export class KeyStream {
     return this.slotsB ? this.slotsB.subarray(0, this.keys) : null;
   }
 
+  /** The layout the shard moves were counted under. */
+  get layout(): ShardMap {
+    return this.options.shards;
+  }
+
   /** Keys that change shard between the two policies under another layout, from the kept slots (no re-read). */
   changedShardUnder(shards: ShardMap): number {
     const a = this.slots;
