@@ -168,4 +168,18 @@ describe('AnalysisSession: a key file equals the same keys pasted', async () => 
     // Samples are placed under the policy like any key.
     expect(r.perSlot.reduce((a, b) => a + b, 0)).toBe(r.keyCount);
   });
+
+  it('the Markdown report carries the schema review: hashing, related pairs, template verdicts with fixes', async () => {
+    const schema = EXAMPLES.find((e) => e.name === 'Schema review (key patterns)')!;
+    const session = new AnalysisSession(createBytecodeEngine());
+    session.analyze({ ...inputs, keys: schema.inputs.keys!, commands: schema.inputs.commands! }, settings('redis', null));
+    const md = (await session.export('markdown')) as string;
+    expect(md).toContain('## Key patterns');
+    expect(md).toContain('| 1 | `user:{<uid:int>}:profile` | \\<uid\\> |');
+    expect(md).toContain('- `user:{<uid:int>}:profile` and `user:{<uid>}:cart`: **✅ always**');
+    expect(md).toContain('- `search:{<q:str>}:results` and `search:{<q>}:count`: **⚠️ depends**');
+    expect(md).toMatch(/\| 8 \| `MGET user:\{<uid>\}:profile user:<uid>:settings` \| ❌ never \| .* \| `user:\{<uid>\}:profile user:\{<uid>\}:settings` \|/);
+    // Patterns with no placeholder in common are not listed as pairs (every one of them is "never").
+    expect(md).not.toContain('`session:<sid:hex32>` and `bull:');
+  });
 });

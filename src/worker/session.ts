@@ -218,6 +218,7 @@ export class AnalysisSession {
       compareRules: settings.compare ? (settings.compare === 'custom' && settings.policy === 'custom' ? p.rules('custom') : p.rules(settings.compare)) : undefined,
       implicitShardKey: settings.implicitShardKey,
       warnings: p.warnings,
+      patterns: p.patterns?.report ?? null,
     };
   }
 
