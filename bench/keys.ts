@@ -1,3 +1,4 @@
+import { concatBytes } from '../src/core/bytes.ts';
 import { rng } from '../test/support/generate.ts';
 
 /** Lines per encoded piece: big enough to be fast, small enough that 10 M keys never sit in one string. */
@@ -36,12 +37,5 @@ export function* keyFilePieces(count: number, seed = 42): Generator<Uint8Array> 
 
 /** The whole generated key file in one buffer. */
 export function generateKeyFile(count: number, seed = 42): Uint8Array {
-  const pieces = [...keyFilePieces(count, seed)];
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes([...keyFilePieces(count, seed)]);
 }

@@ -4,7 +4,7 @@ import {
   parsePatternDocuments, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, shardRows, slotTable, standardPolicy, STANDARD_RULES,
   summarizeStream, TARGETS, tokenizeCommands, utf8, verdictChanges,
   type CommandReport, type CsvKeyRow, type Diagnostic, type FileSlotter, type KeyList, type PatternDocuments, type PatternReport, type Policy,
-  type PolicyName, type RegexEngine, type ReportInput, type ShardMap, type SlotTable, type StreamPolicy, type Target,
+  type Distribution, type PolicyName, type RegexEngine, type ReportInput, type ShardMap, type SlotTable, type StreamPolicy, type Target,
 } from '../core/index.ts';
 import { columnOf, diagnostic } from '../core/index.ts';
 import { FileKeys, keyOf, type FileKey, type Progress } from './file-keys.ts';
@@ -191,13 +191,13 @@ export class AnalysisSession {
     };
   }
 
-  /** Replaces the current state, freeing the policies of the previous one. */
-  private adopt(state: State): void {
+  /** Makes this analysis the current one (for rows, Explain, exports), freeing the policies of the previous one. */
+  private adopt(p: Prepared, settings: Settings, report: ReportInput, source: KeySource): void {
     if (this.state) {
       this.state.policy.dispose();
       this.state.other?.dispose();
     }
-    this.state = state;
+    this.state = { report, source, policy: p.policy, other: p.other, shards: p.shards, settings, rules: p.ruleList };
     this.order = null;
   }
 
@@ -218,6 +218,26 @@ export class AnalysisSession {
       compareRules: settings.compare ? (settings.compare === 'custom' && settings.policy === 'custom' ? p.rules('custom') : p.rules(settings.compare)) : undefined,
       implicitShardKey: settings.implicitShardKey,
       warnings: p.warnings,
+      patterns: p.patterns?.report ?? null,
+    };
+  }
+
+  /** The result fields both key sources fill the same way. */
+  private common(p: Prepared, d: Distribution, shards: AnalysisResult['shards']) {
+    return {
+      unplaced: d.unplaced,
+      usedSlots: d.usedSlots,
+      shards,
+      perSlot: d.perSlot,
+      slotShard: p.shards.slotShard,
+      maxShardOverMean: d.maxShardOverMean,
+      busiestSlot: d.busiestSlot,
+      hotTags: d.hotTags,
+      groups: d.groups,
+      commands: p.commands,
+      problems: p.problems,
+      commandKeyRanges: this.commandKeyRanges(p),
+      policyReady: p.policyReady,
       patterns: p.patterns?.report ?? null,
     };
   }
@@ -247,33 +267,12 @@ export class AnalysisSession {
       migration = { ...withoutMoved(migrationDiff(list, { table: main, shards: p.shards }, { table: compare, shards: p.shards })), commands: p.verdictChanges ?? [] };
     }
     const shardList = shardRows(p.shards, d.perShard);
-    this.adopt({
-      report: this.report(p, settings, list.count, d.unplaced, d, shardList, migration),
-      source: new TextKeys(list, main),
-      policy: p.policy,
-      other: p.other,
-      shards: p.shards,
-      settings,
-      rules: p.ruleList,
-    });
+    this.adopt(p, settings, this.report(p, settings, list.count, d.unplaced, d, shardList, migration), new TextKeys(list, main));
     return {
+      ...this.common(p, d, shardList),
       keyCount: list.count,
-      unplaced: d.unplaced,
-      usedSlots: d.usedSlots,
-      shards: shardList,
-      perSlot: d.perSlot,
-      slotShard: p.shards.slotShard,
-      maxShardOverMean: d.maxShardOverMean,
-      busiestSlot: d.busiestSlot,
-      hotTags: d.hotTags,
-      groups: d.groups,
-      commands: p.commands,
       migration,
-      problems: p.problems,
       highlights: this.highlights(list, main, expanded?.pattern ?? null),
-      commandKeyRanges: this.commandKeyRanges(p),
-      policyReady: p.policyReady,
-      patterns: p.patterns?.report ?? null,
       file: null,
       millis: performance.now() - t0,
     };
@@ -317,38 +316,17 @@ export class AnalysisSession {
     const shardList = shardRows(p.shards, d.perShard);
     const report = this.report(p, settings, stream.keys, stream.unplaced, d, shardList, migration);
     report.sampledKeys = sampled;
-    this.adopt({
-      report,
-      source: {
-        count: stream.keys,
-        slots: stream.slots,
-        keys: (indexes) => keys.keys(indexes),
-        filter: (needle, current, matches) => keys.filter(needle, current, matches),
-      },
-      policy: p.policy,
-      other: p.other,
-      shards: p.shards,
-      settings,
-      rules: p.ruleList,
+    this.adopt(p, settings, report, {
+      count: stream.keys,
+      slots: stream.slots,
+      keys: (indexes) => keys.keys(indexes),
+      filter: (needle, current, matches) => keys.filter(needle, current, matches),
     });
     return {
+      ...this.common(p, d, shardList),
       keyCount: stream.keys,
-      unplaced: stream.unplaced,
-      usedSlots: d.usedSlots,
-      shards: shardList,
-      perSlot: d.perSlot,
-      slotShard: p.shards.slotShard,
-      maxShardOverMean: d.maxShardOverMean,
-      busiestSlot: d.busiestSlot,
-      hotTags: d.hotTags,
-      groups: d.groups,
-      commands: p.commands,
       migration,
-      problems: p.problems,
       highlights: [],
-      commandKeyRanges: this.commandKeyRanges(p),
-      policyReady: p.policyReady,
-      patterns: p.patterns?.report ?? null,
       file: { name, bytes: file.size, lines: stream.lines, sampled },
       millis: performance.now() - t0,
     };

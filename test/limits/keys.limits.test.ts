@@ -14,17 +14,11 @@ import { slotsOfFile } from '../../src/core/slots/scan.ts';
 import { loadWasmSlotter } from '../../src/engines/scan/wasm-slotter.ts';
 import { startRedisCluster, type RedisOracle } from '../oracles/redis-server.ts';
 import { concat, rng } from '../support/generate.ts';
+import { refCrc16 } from '../support/reference.ts';
 import { hashslot } from './cli.ts';
 
-/** CRC16-XMODEM bit by bit, & 0x3FFF: independent of the core's table-driven CRC. */
-function referenceSlot(bytes: Uint8Array): number {
-  let crc = 0;
-  for (const b of bytes) {
-    crc ^= b << 8;
-    for (let k = 0; k < 8; k++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc & 0x3fff;
-}
+/** The slot from the bit-by-bit reference CRC. */
+const referenceSlot = (bytes: Uint8Array) => refCrc16(bytes) & 0x3fff;
 
 function locate(policy: Policy, key: Uint8Array) {
   const span = newSpan();

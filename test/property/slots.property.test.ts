@@ -5,21 +5,12 @@ import {
   standardPolicy, STANDARD_RULES,
 } from '../../src/core/index.ts';
 import { slotsOfFile } from '../../src/core/slots/scan.ts';
+import { refCrc16 } from '../support/reference.ts';
 import { anyBytes, concat, hex, hostileBytes, opts } from './support.ts';
 
 // ------------------------------------------------------------------------------------------------
 // Reference implementations, straight from the Redis Cluster specification (and SEMANTICS.md for
 // Standard), written for clarity, not speed.
-
-/** CRC16-XMODEM, bit by bit (cluster spec, Appendix A: poly 0x1021, init 0). */
-function refCrc16(bytes: Uint8Array): number {
-  let crc = 0;
-  for (const b of bytes) {
-    crc ^= b << 8;
-    for (let k = 0; k < 8; k++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc;
-}
 
 /** keyHashSlot: hash the bytes between the first `{` and the first `}` after it, if non-empty; else the key. */
 function refRedis(key: Uint8Array): { tag: Uint8Array; slot: number } {

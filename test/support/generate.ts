@@ -1,17 +1,10 @@
 import { concatBytes } from '../../src/core/bytes.ts';
+import { rng } from '../../src/core/patterns/expand.ts';
 
 /** Deterministic generators for differential tests: same seed, same keys, on every machine. */
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The core's generator (mulberry32), so tests and pattern samples draw the same way.
+export { rng };
 
 const enc = new TextEncoder();
 
