@@ -4,7 +4,7 @@ import {
   parsePatternDocuments, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, shardRows, slotTable, standardPolicy, STANDARD_RULES,
   summarizeStream, TARGETS, tokenizeCommands, utf8, verdictChanges,
   type CommandReport, type CsvKeyRow, type Diagnostic, type FileSlotter, type KeyList, type PatternDocuments, type PatternReport, type Policy,
-  type Distribution, type PolicyName, type RegexEngine, type ReportInput, type ShardMap, type SlotTable, type StreamPolicy, type Target,
+  type Distribution, type PolicyName, type ReasonOptions, type RegexEngine, type ReportInput, type ShardMap, type SlotTable, type StreamPolicy, type Target,
 } from '../core/index.ts';
 import { columnOf, diagnostic } from '../core/index.ts';
 import { FileKeys, keyOf, type FileKey, type Progress } from './file-keys.ts';
@@ -132,7 +132,7 @@ export class AnalysisSession {
     // Placeholders make a schema review: patterns in the Keys text (the editor's, not a file's), templates in Commands.
     const docs = (keyBytes && hasPlaceholder(keyBytes)) || hasPlaceholder(commandBytes) ? parsePatternDocuments({ keys: keyBytes ?? new Uint8Array(), commands: commandBytes }) : null;
     const customSet = settings.policy === 'custom' && ruleSets.a.ok && ruleSets.a.rules.length > 0 ? ruleSets.a : undefined;
-    const patterns = docs ? { docs, report: analyzePatterns(docs, policy, { ruleSet: customSet, samples: customSamples(docs) }) } : null;
+    const patterns = docs ? { docs, report: reviewPatterns(docs, policy, { ruleSet: customSet, samples: customSamples(docs) }) } : null;
     // Template lines (and transactions holding one) get template verdicts; the rest are ordinary commands.
     const templated = docs ? templateLines(docs) : new Set<number>();
     const analysis = analyzeCommands(templated.size ? lines.lines.filter((cl) => !templated.has(cl.line)) : lines.lines, policy);
@@ -542,6 +542,29 @@ export class AnalysisSession {
 }
 
 const SUPERSEDED = Symbol('superseded');
+
+/**
+ * The pattern review, or — if the reasoning fails on some input (a bug: it checks itself and throws
+ * rather than print a wrong verdict) — the patterns without verdicts and an error on the first one, so
+ * every other view still works.
+ */
+function reviewPatterns(docs: PatternDocuments, policy: Policy, options: ReasonOptions): PatternReport {
+  try {
+    return analyzePatterns(docs, policy, options);
+  } catch (e) {
+    const first = docs.keys.patterns[0]?.line ?? 1;
+    const failed = diagnostic('error', 'pattern-reasoning-failed', `the pattern review failed (${(e as Error).message}); the patterns still stand for sample keys in the other views`, first, 1, 2);
+    return {
+      policy: policy.name,
+      mode: 'symbolic',
+      patterns: docs.keys.patterns.map((p) => ({ index: p.index, line: p.line, text: p.text, names: p.names, ok: p.ok })),
+      pairs: [],
+      templates: [],
+      keyDiagnostics: [...docs.keyDiagnostics, failed],
+      commandDiagnostics: docs.commandDiagnostics,
+    };
+  }
+}
 
 /**
  * Values sampled per question under custom rules: 400 (the core's default) up to a schema of ten
