@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { keyFilePieces } from '../bench/keys.ts';
 import { createBytecodeEngine, createCustomPolicy, newSpan, parseRules, redisPolicy, utf8 } from '../src/core/index.ts';
 import { EXAMPLE } from '../src/ui/example.ts';
-import { expect, settled, test } from './helpers.ts';
+import { expect, keepScreenshot, settled, test } from './helpers.ts';
 
 // Generated files live outside test-results/ (another Playwright run may clear that) and go afterwards.
 const dir = mkdtempSync(join(tmpdir(), 'slot-e2e-'));
@@ -22,7 +22,7 @@ async function keyFile(name: string, count: number): Promise<string> {
 
 const slotOf = (key: string) => redisPolicy.locate(utf8(key), 0, utf8(key).length, newSpan());
 
-test('a key file streams through the worker: exact counts, a table that pages through the whole file, Explain reads a key back', async ({ page }) => {
+test('a key file streams through the worker: exact counts, a table that pages through the whole file, Explain reads a key back', async ({ page }, info) => {
   const path = await keyFile('keys.txt', 400_000);
   await page.goto('./');
   await settled(page);
@@ -30,8 +30,9 @@ test('a key file streams through the worker: exact counts, a table that pages th
   await expect(page.getByTestId('key-file')).toContainText('keys.txt');
   await expect(page.getByTestId('done')).toContainText('400,000 keys', { timeout: 30_000 });
   await expect(page.getByTestId('file-summary')).toContainText('400,000 keys on 400,000 lines');
-  await expect(page.getByTestId('file-summary')).toContainText('100,000 keys spread over the file');
+  await expect(page.getByTestId('file-summary')).toContainText('a uniform sample of 100,000 keys');
   await expect(page.getByTestId('key-count')).toHaveText('400,000 keys');
+  await keepScreenshot(page, info, 'key-file');
 
   // The last rows: read back from the end of the file.
   const table = page.getByTestId('keys-table');
