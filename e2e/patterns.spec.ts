@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, keepScreenshot, settled, test } from './helpers.ts';
 
 test('schema review: ten key patterns and five command templates give a matrix and verdicts a reviewer can act on', async ({ page }, info) => {
@@ -36,6 +37,9 @@ test('schema review: ten key patterns and five command templates give a matrix a
   await expect(templates.getByRole('row').filter({ hasText: 'EXEC' })).toContainText('always');
   await expect(page.getByTestId('panel-patterns').locator('.badge')).toHaveText('3');
   await keepScreenshot(page, info, 'patterns', true);
+  // The matrix and tables pass an accessibility scan too (each cell is a named button).
+  const axe = await new AxeBuilder({ page }).include('.results').analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 
   // Samples of the patterns fill the key views; templates are not ordinary commands.
   await page.getByTestId('panel-keys').click();
