@@ -11,7 +11,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /** Complete lines are analysed in segments of about this size; a segment is also the unit a key table page re-reads. */
-export const SEGMENT_BYTES = 256 * 1024;
+export const SEGMENT_BYTES = 64 * 1024;
 /** Diagnostics kept for unreadable lines (a broken file would otherwise produce millions). */
 const MAX_DIAGNOSTICS = 100;
 
