@@ -30,6 +30,8 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
       post({ id: req.id, type: 'rows', rows, total, offset: req.offset });
     } else if (req.type === 'export') {
       post({ id: req.id, type: 'export', data: await session.export(req.format) });
+    } else if (req.type === 'blob') {
+      post({ id: req.id, type: 'blob', blob: new Blob([new TextEncoder().encode(req.text)], { type: 'text/plain' }) });
     } else if (req.type === 'slot') {
       post({ id: req.id, type: 'slot', keys: await session.slotKeys(req.slot) });
     } else {

@@ -136,12 +136,17 @@ export class AnalysisClient {
     });
   }
 
+  /** Text as a UTF-8 Blob, encoded in the worker (the page only copies the string across). */
+  toBlob(text: string): Promise<Blob> {
+    return this.ask({ type: 'blob', text }).then((r) => (r.type === 'blob' ? r.blob : new Blob([text], { type: 'text/plain' })));
+  }
+
   slotKeys(slot: number): Promise<string[]> {
     return this.ask({ type: 'slot', slot }).then((r) => (r.type === 'slot' ? r.keys : []));
   }
 
   /** Resolves with the answer; an export also rejects when the worker fails or is replaced meanwhile. */
-  private ask(req: DistributiveOmit<Extract<WorkerRequest, { type: 'rows' | 'explain' | 'slot' | 'export' }>, 'id'>): Promise<WorkerResponse> {
+  private ask(req: DistributiveOmit<Extract<WorkerRequest, { type: 'rows' | 'explain' | 'slot' | 'export' | 'blob' }>, 'id'>): Promise<WorkerResponse> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiters.set(id, (r) => (req.type === 'export' && r.type === 'error' ? reject(new Error(r.message)) : resolve(r)));

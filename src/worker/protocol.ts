@@ -36,7 +36,9 @@ export type WorkerRequest =
   /** A few keys of one slot, for the slot map's hover. */
   | { id: number; type: 'slot'; slot: number }
   /** The latest analysis as a report file. */
-  | { id: number; type: 'export'; format: 'markdown' | 'csv' | 'json' };
+  | { id: number; type: 'export'; format: 'markdown' | 'csv' | 'json' }
+  /** Pasted text as UTF-8 bytes in a Blob: encoding 25 MB takes ~75 ms, which the page should not spend. */
+  | { id: number; type: 'blob'; text: string };
 
 export type KeySort = 'line' | 'slot' | 'tag';
 
@@ -130,4 +132,5 @@ export type WorkerResponse =
   | { id: number; type: 'slot'; keys: string[] }
   /** A Blob for key files (built piece by piece, never one huge string). */
   | { id: number; type: 'export'; data: string | Blob }
+  | { id: number; type: 'blob'; blob: Blob }
   | { id: number; type: 'error'; message: string };
