@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  analyzePatterns, createReasoner, parseKeyPatterns, parsePatternDocuments, redisPolicy, STANDARD_RULES, standardPolicy, utf8,
+  analyzePatterns, createReasoner, instantiate, parseKeyPatterns, parsePatternDocuments, redisPolicy, STANDARD_RULES, standardPolicy, utf8,
   type Policy,
 } from '../../src/core/index.ts';
 import { startRedisCluster, type RedisOracle } from '../oracles/redis-server.ts';
 import { rng } from '../support/generate.ts';
 import { pcreSlots, redisSlots, type SlotOracle } from '../support/oracle-slots.ts';
 import { chanceBound, checkTemplates, crossCheck, keyFromDisplay, type Question } from '../support/pattern-check.ts';
-import { NAME_TYPES, patternGroups, randomPattern, variants } from '../support/pattern-grammar.ts';
+import { NAME_TYPES, patternGroups, randomPattern, twinGroups, variants } from '../support/pattern-grammar.ts';
 
 /**
  * Issue 9's cross-check: every symbolic verdict on random patterns (brace soup, str values that may
@@ -80,6 +80,40 @@ describe('pattern verdicts agree with the real engines on sampled bindings', () 
       expect(examples.map((e) => e.slots[0])).toEqual(real);
     }
   });
+});
+
+describe('differences that only lengths or CRC-neutral bytes make, against the real engines', () => {
+  // Keys whose CRCs differ by a function of lengths alone: prefixes with one CRC (always), prefixes
+  // whose difference cancels for one total length of the ids (depends), three keys solved together.
+  const LENGTH_GROUPS = [
+    ['device:<a:int>:<b:int>:<c:int>:<d:int>', 'tokens:<a:int>:<b:int>:<c:int>:<d:int>'],
+    ['device:<a>:<b>:<c>:<d>:<e>', 'tokens:<a>:<b>:<c>:<d>:<e>'],
+    ['a!<d>:::::::::::::q!!<a>', 'a!<d>:::::::::::::r5g<a>', '!!)<d>:::::::::::::q!!<a>'],
+    ['xc<a:int>:<b:int>', 'a<a:int>:<b:int>'],
+    ['a<a:int>a<b:int>', 'b<a:int>z<b:int>'],
+  ];
+  for (const [policy, oracle] of [[redisPolicy, () => redisSlots(redis)], [standardPolicy, () => pcreSlots(STANDARD_RULES)]] as const) {
+    it(`${policy.name}: verdicts hold and every example shows its outcome`, async () => {
+      const { questions: qs, schemaOf } = questions(policy, [...twinGroups(SEED + 4, 120), ...LENGTH_GROUPS]);
+      const result = await crossCheck(oracle(), (q) => schemaOf.get(q)!, qs, { samples: SAMPLES, seed: SEED + 4 });
+      expect(result.contradictions.slice(0, 5)).toEqual([]);
+      expect(result.badExamples.slice(0, 5)).toEqual([]);
+      expect(result.coincidences).toBeLessThanOrEqual(chanceBound(result.neverSamples));
+      // The length-dependent groups are "depends", with the condition in their reason.
+      const lengthVerdicts = qs.slice(-LENGTH_GROUPS.length).map((q) => q.verdict);
+      expect(lengthVerdicts.map((v) => v.verdict)).toEqual(LENGTH_GROUPS.map(() => 'depends'));
+      expect(lengthVerdicts[0].reason).toMatch(/<a>\+<b>\+<c>\+<d> together are 40 bytes long$/);
+      // Four 10-digit ids (40 bytes in all) put both keys in one slot on the real engine, every time.
+      const doc = parseKeyPatterns(utf8(LENGTH_GROUPS[0].join('\n')));
+      const rand = rng(SEED + 5);
+      const keys = Array.from({ length: 50 }, () => {
+        const b = new Map(['a', 'b', 'c', 'd'].map((n) => [n, utf8(String(1e9 + Math.floor(rand() * 9e9)))]));
+        return doc.patterns.map((p) => instantiate(p.parts, b));
+      });
+      const slots = await oracle()(keys.flat());
+      for (let i = 0; i < keys.length; i++) expect(slots[2 * i]).toBe(slots[2 * i + 1]);
+    });
+  }
 });
 
 /** Command families with key placeholders K (each becomes a random pattern of the unit's names). */

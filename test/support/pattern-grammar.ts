@@ -71,3 +71,34 @@ export function variants(rand: () => number, names: string[], n: number, whole =
     return /<\w/.test(head + tail) ? head + tail : head + tail + ph(names[0]);
   });
 }
+
+/** Equal-length prefixes with one CRC16 (checked by the tests that use them): keys that differ only there share a slot. */
+export const CRC_TWINS: [string, string][] = [
+  ['user:', 'zrem:'],
+  ['anox:', 'daab:'],
+  ['\0', ''],
+  ['\0\0', ''],
+];
+
+/**
+ * Pairs of patterns whose hashed parts differ by CRC-neutral bytes: a twin prefix in front of the
+ * whole key, inside a hash tag, or before a placeholder, with equal or different tails. These once
+ * crashed the reasoning ("could not find values that separate the keys"): the keys always share a
+ * slot, or share it for the same reasons as without the twin.
+ */
+export function twinGroups(seed: number, count: number): string[][] {
+  const rand = rng(seed);
+  const all = Object.keys(NAME_TYPES);
+  return Array.from({ length: count }, () => {
+    const names = all.filter(() => rand() < 0.35);
+    if (names.length === 0) names.push(all[Math.floor(rand() * all.length)]);
+    const [x, y] = CRC_TWINS[Math.floor(rand() * CRC_TWINS.length)];
+    const body = randomPattern(rand, names, 4);
+    const tail = () => (rand() < 0.6 ? '' : LITERALS[Math.floor(rand() * LITERALS.length)]);
+    const r = rand();
+    if (r < 0.4) return [`${x}${body}`, `${y}${body}${rand() < 0.7 ? '' : tail()}`];
+    const ph = `<${names[0]}${NAME_TYPES[names[0]]}>`;
+    if (r < 0.7) return [`${tail()}{${x}${ph}}${body}`, `${tail()}{${y}${ph}}${body}`];
+    return [`${body}${x}${ph}${tail()}`, `${body}${y}${ph}${tail()}`];
+  });
+}

@@ -76,21 +76,49 @@ export function parsePatternDocuments(input: PatternInputs): PatternDocuments {
   return { keys, commands, schema: joint.schema, keyDiagnostics: keys.diagnostics, commandDiagnostics };
 }
 
+/** Words for an unexpected exception: the message, not the stack. */
+export function failureText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 /**
  * The schema review for a Keys text mixing keys and patterns and a Commands text of templates: what
  * each pattern hashes (with the values that change it), the always / never / depends matrix of the
  * patterns, and every command template's verdict per deployment target with its hash-tag fix.
+ *
+ * It never throws: the playground would lose the whole review. An internal inconsistency (exact
+ * reasoning contradicted by the real policy — a bug) is answered by sampling where possible, and is
+ * reported as a `pattern-reasoning-failed` diagnostic on the line concerned.
  */
 export function analyzePatterns(input: PatternInputs | PatternDocuments, policy: Policy, options: ReasonOptions = {}): PatternReport {
   const docs = 'schema' in input ? input : parsePatternDocuments(input);
   const reasoner = createReasoner(policy, docs.schema, options);
   const keyDiagnostics = [...docs.keyDiagnostics];
+  // Failures the reasoner recovered from (sampling instead), and ones it could not: one diagnostic each.
+  let seen = 0;
+  let failedAny = false;
+  const report = (line: number, severity: 'error' | 'warning', what: string, thrown?: unknown) => {
+    const messages = reasoner.failures.slice(seen);
+    seen = reasoner.failures.length;
+    if (thrown !== undefined) messages.push(failureText(thrown));
+    for (const m of new Set(messages)) {
+      failedAny = true;
+      keyDiagnostics.push(diagnostic(severity, 'pattern-reasoning-failed', `${what} (this is a bug in the playground: ${m})`, line, 1, 2));
+    }
+  };
   const patterns: PatternSummary[] = docs.keys.patterns.map((p) => {
     const s: PatternSummary = { index: p.index, line: p.line, text: p.text, names: p.names, ok: p.ok };
-    if (p.ok) s.hashing = reasoner.hashing(p.parts);
+    if (!p.ok) return s;
+    try {
+      s.hashing = reasoner.hashing(p.parts);
+      report(p.line, 'warning', 'what this pattern hashes was found by trying values: exact reasoning failed');
+    } catch (e) {
+      s.ok = false;
+      report(p.line, 'error', 'what this pattern hashes could not be worked out', e);
+    }
     return s;
   });
-  const usable = docs.keys.patterns.filter((p) => p.ok);
+  const usable = docs.keys.patterns.filter((p) => patterns[p.index]?.ok ?? p.ok);
   if (usable.length > MAX_MATRIX_PATTERNS) {
     const first = usable[MAX_MATRIX_PATTERNS];
     keyDiagnostics.push(diagnostic('info', 'matrix-limit', `the matrix covers the first ${MAX_MATRIX_PATTERNS} patterns; this one and later ones are left out of it`, first.line, 1, 2));
@@ -99,11 +127,23 @@ export function analyzePatterns(input: PatternInputs | PatternDocuments, policy:
   const pairs: PairReport[] = [];
   inMatrix.forEach((a, i) => {
     for (const b of inMatrix.slice(i + 1)) {
-      pairs.push({ a: a.index, b: b.index, shared: a.names.filter((n) => b.names.includes(n)), ...reasoner.group([a.parts, b.parts]) });
+      try {
+        pairs.push({ a: a.index, b: b.index, shared: a.names.filter((n) => b.names.includes(n)), ...reasoner.group([a.parts, b.parts]) });
+        report(b.line, 'warning', `whether keys of this pattern and line ${a.line} share a slot was found by trying values: exact reasoning failed`);
+      } catch (e) {
+        report(b.line, 'error', `whether keys of this pattern and line ${a.line} share a slot could not be worked out; the pair is left out of the matrix`, e);
+      }
     }
   });
-  const templates = analyzeTemplates(docs.commands, docs.schema, reasoner, options.seed ?? 1);
+  let templates: ReturnType<typeof analyzeTemplates>;
+  try {
+    templates = analyzeTemplates(docs.commands, docs.schema, reasoner, options.seed ?? 1);
+  } catch (e) {
+    const line = docs.commands.lines.find((l) => l.names.length)?.source.line ?? 1;
+    templates = { reports: [], diagnostics: [diagnostic('error', 'pattern-reasoning-failed', `the command templates could not be analysed (this is a bug in the playground: ${failureText(e)})`, line, 1, 2)] };
+  }
   const commandDiagnostics = [...docs.commandDiagnostics, ...templates.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
+  if (failedAny) keyDiagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return { policy: policy.name, mode: reasoner.mode, patterns, pairs, templates: templates.reports, keyDiagnostics, commandDiagnostics };
 }
 

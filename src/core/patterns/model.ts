@@ -102,7 +102,7 @@ export function renderPattern(parts: readonly PatternPart[]): string {
 }
 
 export function conditionText(conditions: readonly Condition[]): string {
-  return [...new Set(conditions.map((c) => `<${c.name}> ${c.text}`))].join(' and ');
+  return [...new Set(conditions.map((c) => (c.name ? `<${c.name}> ${c.text}` : c.text)))].join(' and ');
 }
 
 /** What is hashed, for people: `<uid>`, "the whole key", "the first line, …". */

@@ -8,6 +8,7 @@ import { createCustomPolicy, redisPolicy, standardPolicy, type Policy } from '..
 import { STANDARD_RULES } from '../slots/standard.ts';
 import { parseKeyPatterns, parsePatternSyntax } from './parse.ts';
 import { createReasoner } from './reason.ts';
+import { instantiate, rng } from './expand.ts';
 
 /** Patterns (constants allowed) with one schema, and the reasoner's answers by index. */
 function setup(policy: Policy, patterns: string[], options = {}) {
@@ -186,5 +187,81 @@ describe('examples are real', () => {
       }
     }
     expect(checked).toBeGreaterThan(6);
+  });
+});
+
+describe('differences that depend on lengths only', () => {
+  it('prefixes of one length and one CRC always share a slot (user: and zrem:), and so does a NUL prefix', () => {
+    for (const policy of [redisPolicy, standardPolicy]) {
+      for (const [a, b] of [['user:<uid>', 'zrem:<uid>'], ['user:<uid>:a', 'zrem:<uid>:a'], ['\\x00<c>', '<c>'], ['{\\x00<c>}', '{<c>}'], ['<c>', '\\x00<c>']]) {
+        const read = (p: string) => p.replace('\\x00', '\0');
+        const v = setup(policy, [read(a), read(b)]).group(0, 1);
+        expect([policy.name, a, b, v.verdict, v.exact]).toEqual([policy.name, a, b, 'always', true]);
+        expect(new Set(v.same!.slots).size).toBe(1);
+      }
+    }
+  });
+  it('four ids of open length: the slot difference depends on their total length only, and the reason says so', () => {
+    const patterns = ['device:<a:int>:<b:int>:<c:int>:<d:int>', 'tokens:<a:int>:<b:int>:<c:int>:<d:int>'];
+    for (const policy of [redisPolicy, standardPolicy]) {
+      const v = setup(policy, patterns).group(0, 1);
+      expect(v).toMatchObject({ verdict: 'depends', exact: true, sampled: false });
+      expect(v.reason).toMatch(/except when <a>\+<b>\+<c>\+<d> together are 40 bytes long$/);
+      const ids = Object.values(v.same!.binding);
+      expect(ids.join('').length).toBe(40);
+    }
+    // Every binding of four 10-digit ids (40 bytes) shares a slot; 39 bytes never does.
+    const doc = parseKeyPatterns(utf8(patterns.join('\n')));
+    const rand = rng(5);
+    for (const [length, same] of [[10, true], [9, false]] as const) {
+      for (let i = 0; i < 40; i++) {
+        const id = () => String(1 + Math.floor(rand() * 9)) + Array.from({ length: length - 1 }, () => Math.floor(rand() * 10)).join('');
+        const b = new Map(['a', 'b', 'c', 'd'].map((n) => [n, utf8(id())]));
+        const slots = doc.patterns.map((p) => slotOfBytes(instantiate(p.parts, b)));
+        expect(slots[0] === slots[1]).toBe(same);
+      }
+    }
+  });
+  it('five words of open length: same', () => {
+    const v = setup(redisPolicy, ['device:<a>:<b>:<c>:<d>:<e>', 'tokens:<a>:<b>:<c>:<d>:<e>']).group(0, 1);
+    expect(v.verdict).toBe('depends');
+    expect(v.reason).toMatch(/except when <a>\+<b>\+<c>\+<d>\+<e> together are 39 bytes long$/);
+  });
+  it('three keys: the lengths that put all of them in one slot are solved together, whatever the seed', () => {
+    // Keys 1 and 2 meet when <a> is 10 bytes long, keys 1 and 3 when <d> and <a> together are 11.
+    const patterns = ['a!<d>:::::::::::::q!!<a>', 'a!<d>:::::::::::::r5g<a>', '!!)<d>:::::::::::::q!!<a>'];
+    for (let seed = 1; seed <= 10; seed++) {
+      const v = setup(redisPolicy, patterns, { seed }).group(0, 1, 2);
+      expect(v.verdict).toBe('depends');
+      expect(v.reason).toMatch(/except when <d> is 1 byte long and <a> is 10 bytes long$/);
+      expect(new Set(v.same!.slots).size).toBe(1);
+      expect(new Set(v.different!.slots).size).toBeGreaterThan(1);
+    }
+  });
+});
+
+describe('values of one finite type may be equal', () => {
+  it('two hex2 values in tags: one slot when they are equal, decided exactly (not by sampling)', () => {
+    for (const policy of [redisPolicy, standardPolicy]) {
+      const s = setup(policy, ['{<a:hex2>}:<c:hex2>', '{<b:hex2>}:<c:hex2>', '{<a:hex2><b:hex2>}', '{<b:hex2><a:hex2>}']);
+      for (const [i, j] of [[0, 1], [2, 3]]) {
+        const v = s.group(i, j);
+        expect(v).toMatchObject({ verdict: 'depends', sampled: false, reason: 'one slot when <b> is the same as <a>; different slots when <b> is not <a>' });
+        expect(v.same!.binding.a).toBe(v.same!.binding.b);
+        expect(new Set(v.same!.slots).size).toBe(1);
+      }
+    }
+  });
+  it('custom rules: sampled bindings give values of one finite type equal values too, and the samples budget is kept', () => {
+    const rules = custom('(?<tag>x):.*\n(?<tag>.*)');
+    const s = setup(rules.policy, ['{<a:hex2>}:<c:hex2>', '{<b:hex2>}:<c:hex2>'], { ruleSet: rules.ruleSet, samples: 100 });
+    const v = s.group(0, 1);
+    expect(v).toMatchObject({ verdict: 'depends', sampled: true });
+    expect(v.reason).toMatch(/^one slot for \d+ of 100 sampled values/);
+    // 256 values of one hex2 fit a budget of 400, not one of 100.
+    const one = setup(rules.policy, ['a:<a:hex2>', 'b:<a:hex2>'], { ruleSet: rules.ruleSet, samples: 400 });
+    expect(one.group(0, 1)).toMatchObject({ sampled: false, reason: 'different slots for 256 of the 256 possible values' });
+    const few = setup(rules.policy, ['a:<a:hex2>', 'b:<a:hex2>'], { ruleSet: rules.ruleSet, samples: 100 });
+    expect(few.group(0, 1)).toMatchObject({ sampled: true, reason: expect.stringMatching(/of 100 sampled values/) });
   });
 });

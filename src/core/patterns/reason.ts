@@ -23,6 +23,9 @@ export interface ReasonOptions {
   seed?: number;
 }
 
+/** Bindings tried one by one when Redis or Standard falls back from reasoning to values. */
+const SYMBOLIC_EXHAUSTIVE = 4096;
+
 /** Answers the schema questions for one policy. */
 export interface Reasoner {
   readonly policy: Policy;
@@ -34,30 +37,48 @@ export interface Reasoner {
   group(keys: readonly (readonly PatternPart[])[]): GroupVerdict;
   /** The same, with the values behind its examples. */
   decide(keys: readonly (readonly PatternPart[])[]): Decision;
+  /**
+   * Internal inconsistencies met so far: exact reasoning that contradicted the real policy (a bug).
+   * Each one was answered by sampling instead of throwing; callers turn new entries into diagnostics.
+   */
+  readonly failures: string[];
 }
 
 /**
  * Redis and Standard are decided symbolically (see cases.ts, exact); custom rules by sampling hundreds
  * of bindings through the policy itself, unless they are Standard's rules. Every symbolic answer is
- * also checked on the real policy with concrete values: an example that disagrees is a bug, so it throws.
+ * also checked on the real policy with concrete values: an example that disagrees is a bug. Such a bug
+ * must not cost the user the whole review, so the question is then answered by sampling, with the
+ * reason saying so, and the failure is recorded in `failures` for a diagnostic.
  */
 export function createReasoner(policy: Policy, schema: Schema, options: ReasonOptions = {}): Reasoner {
   const scan = scannerFor(policy, options.ruleSet);
   const seed = options.seed ?? 1;
   const samples = options.samples ?? 400;
-  const sampling = { samples, seed };
-  if (!scan) {
-    const decide = (keys: readonly (readonly PatternPart[])[]) => sampledGroup(keys, schema, policy, sampling);
-    return { policy, mode: 'sampled', hashing: (parts) => sampledHashing(parts, schema, policy, sampling), decide, group: (keys) => decide(keys).verdict };
-  }
+  // Custom rules run every binding through regular expressions: the samples budget bounds the time.
+  // Redis and Standard only fall back to values for questions too big to reason about, and trying
+  // every binding of a few small domains (4096 at most) is cheap there, and exact.
+  const sampling = scan ? { samples, seed, exhaustive: Math.max(samples, SYMBOLIC_EXHAUSTIVE) } : { samples, seed };
+  const failures: string[] = [];
+  const sampledDecide = (keys: readonly (readonly PatternPart[])[]) => sampledGroup(keys, schema, policy, sampling);
+  const sampledHash = (parts: readonly PatternPart[]) => sampledHashing(parts, schema, policy, sampling);
+  if (!scan) return { policy, mode: 'sampled', hashing: sampledHash, decide: sampledDecide, group: (keys) => sampledDecide(keys).verdict, failures };
   const ruled = policy.name !== 'redis';
+  const failed = (e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    failures.push(message);
+    return message;
+  };
   // Reasoning that would need too many cases (long enumerations, many texts) falls back to sampling.
-  const decide = (keys: readonly (readonly PatternPart[])[]) => {
+  const decide = (keys: readonly (readonly PatternPart[])[]): Decision => {
     try {
       return symbolicGroup(keys, schema, policy, scan, seed);
     } catch (e) {
-      if (!(e instanceof TooComplex)) throw e;
-      return sampledGroup(keys, schema, policy, sampling);
+      if (e instanceof TooComplex) return sampledDecide(keys);
+      const message = failed(e);
+      const d = sampledDecide(keys);
+      d.verdict.reason += ` (exact reasoning failed, so this was decided by trying values: ${message})`;
+      return d;
     }
   };
   return {
@@ -67,12 +88,13 @@ export function createReasoner(policy: Policy, schema: Schema, options: ReasonOp
       try {
         return symbolicHashing(parts, schema, policy, scan, ruled, seed);
       } catch (e) {
-        if (!(e instanceof TooComplex)) throw e;
-        return sampledHashing(parts, schema, policy, sampling);
+        if (!(e instanceof TooComplex)) failed(e);
+        return sampledHash(parts);
       }
     },
     decide,
     group: (keys) => decide(keys).verdict,
+    failures,
   };
 }
 

@@ -8,7 +8,7 @@ import {
 } from './model.ts';
 import { namesOf, type PatternPart } from './parse.ts';
 import { typeOf, type Schema } from './schema.ts';
-import { finiteValues } from './types.ts';
+import { finiteValues, sameType } from './types.ts';
 
 /**
  * Reasoning by running values through the policy — for custom rules, whose regular expressions can
@@ -19,20 +19,36 @@ import { finiteValues } from './types.ts';
 export interface SampleOptions {
   samples: number;
   seed: number;
+  /** Try every binding when there are at most this many (default: samples). */
+  exhaustive?: number;
 }
 
-/** Every binding, when all names have small domains and there are at most this many. */
-const EXHAUSTIVE_LIMIT = 4096;
-
+/**
+ * Every binding is tried when all names have small domains and there are no more bindings than the
+ * samples budget (the caller lowers it for big matrices, so it bounds the time a question takes) or
+ * the caller's own limit for exhaustive runs.
+ * Otherwise bindings are sampled; one in four of them gives names of one finite type the same value
+ * (`<a:hex2>` and `<b:hex2>` are equal 1 time in 256: a real outcome, which random draws would miss).
+ */
 function bindingsFor(names: string[], schema: Schema, opts: SampleOptions): { bindings: Binding[]; exhaustive: boolean } {
   const domains = names.map((n) => finiteValues(typeOf(schema, n)));
   const size = domains.reduce((n, d) => n * (d ? d.length : Infinity), 1);
-  if (size <= EXHAUSTIVE_LIMIT) {
+  if (size <= Math.max(1, opts.exhaustive ?? opts.samples)) {
     let all: Map<string, Uint8Array>[] = [new Map()];
     names.forEach((name, i) => (all = all.flatMap((b) => domains[i]!.map((v) => new Map(b).set(name, v)))));
     return { bindings: all, exhaustive: true };
   }
-  return { bindings: sampleBindings(names, schema, { count: opts.samples, seed: opts.seed, adversarial: 0.5 }), exhaustive: false };
+  const sampled = sampleBindings(names, schema, { count: opts.samples, seed: opts.seed, adversarial: 0.5 });
+  const alike = names.flatMap((a, i) => names.slice(i + 1).flatMap((b, k) => (domains[i] && domains[i + 1 + k] && sameType(typeOf(schema, a), typeOf(schema, b)) ? [[a, b]] : [])));
+  if (alike.length === 0) return { bindings: sampled, exhaustive: false };
+  const bindings = sampled.map((b, i) => {
+    if (i % 4 !== 3) return b;
+    const copy = new Map(b);
+    const [a, c] = alike[(i >> 2) % alike.length];
+    copy.set(c, copy.get(a)!);
+    return copy;
+  });
+  return { bindings, exhaustive: false };
 }
 
 /** The hashed span of a key as an expression over the pattern's parts. */

@@ -26,6 +26,7 @@ export interface VarDef {
 
 /** What a case assumes about a value, for people: "<s> contains `}`". */
 export interface Condition {
+  /** The placeholder the text is about; empty when the text names its placeholders itself. */
   name: string;
   text: string;
 }

@@ -66,7 +66,7 @@ export function analyzeTemplates(list: TemplateList, schema: Schema, reasoner: R
     return found.ok ? found.keys : [];
   };
 
-  for (const unit of templateUnits(list.lines)) {
+  const analyzeUnit = (unit: { from: number; to: number }) => {
     const lines = list.lines.slice(unit.from, unit.to + 1);
     const inBlock = unit.to > unit.from || templateCommand(lines[0]) === 'MULTI';
     const keysOf = lines.map((l) => {
@@ -106,28 +106,57 @@ export function analyzeTemplates(list: TemplateList, schema: Schema, reasoner: R
         report.verdicts = same<TemplateVerdict>({ verdict: 'error', reason: 'a placeholder is malformed (see the problems)' });
         return;
       }
-      const decision = keys.length ? reasoner.decide(keys) : null;
-      const witnesses: Witness[] = [];
-      if (decision) {
-        for (const kind of ['same', 'different', 'refused'] as const) {
-          const b = decision.witnesses[kind];
-          if (b) witnesses.push({ kind, binding: new Map([...base, ...b]) });
+      // A bug in the reasoning costs this line its verdict, not the whole review.
+      const seen = reasoner.failures.length;
+      try {
+        const decision = keys.length ? reasoner.decide(keys) : null;
+        const witnesses: Witness[] = [];
+        if (decision) {
+          for (const kind of ['same', 'different', 'refused'] as const) {
+            const b = decision.witnesses[kind];
+            if (b) witnesses.push({ kind, binding: new Map([...base, ...b]) });
+          }
+          report.keysVerdict = decision.verdict;
+          report.sampled = decision.verdict.sampled;
+        } else witnesses.push({ kind: 'any', binding: base });
+        const runs = witnesses.map((w) => {
+          const { instances, reports: rs } = run(w.binding);
+          // On EXEC the example is the whole block.
+          const text = isExec ? instances.filter((c) => c.kind === 'command').map(commandText).join('; ') : commandText(instances[k]);
+          return { w, r: rs[k], text };
+        });
+        report.verdicts = Object.fromEntries(TARGETS.map((t) => [t, combine(runs.map((x) => ({ ...x, v: x.r.verdicts[t] })), decision?.verdict, isExec)])) as Record<Target, TemplateVerdict>;
+        if (decision && decision.verdict.verdict !== 'always' && keys.length > 1) {
+          const fix = report.template ? suggestTemplateFix(keys, schema, reasoner) : baseRun[k].suggestion;
+          if (fix) report.fix = fix;
         }
-        report.keysVerdict = decision.verdict;
-        report.sampled = decision.verdict.sampled;
-      } else witnesses.push({ kind: 'any', binding: base });
-      const runs = witnesses.map((w) => {
-        const { instances, reports: rs } = run(w.binding);
-        // On EXEC the example is the whole block.
-        const text = isExec ? instances.filter((c) => c.kind === 'command').map(commandText).join('; ') : commandText(instances[k]);
-        return { w, r: rs[k], text };
-      });
-      report.verdicts = Object.fromEntries(TARGETS.map((t) => [t, combine(runs.map((x) => ({ ...x, v: x.r.verdicts[t] })), decision?.verdict, isExec)])) as Record<Target, TemplateVerdict>;
-      if (decision && decision.verdict.verdict !== 'always' && keys.length > 1) {
-        const fix = report.template ? suggestTemplateFix(keys, schema, reasoner) : baseRun[k].suggestion;
-        if (fix) report.fix = fix;
+        for (const m of new Set(reasoner.failures.slice(seen))) {
+          const message = `whether these keys share a slot was found by trying values: exact reasoning failed (this is a bug in the playground: ${m})`;
+          diagnostics.push(diagnostic('warning', 'pattern-reasoning-failed', message, l.source.line, 1, 2));
+        }
+      } catch (e) {
+        const m = e instanceof Error ? e.message : String(e);
+        report.verdicts = same<TemplateVerdict>({ verdict: 'error', reason: `could not be worked out (this is a bug in the playground: ${m})` });
+        diagnostics.push(diagnostic('error', 'pattern-reasoning-failed', `this template could not be analysed (this is a bug in the playground: ${m})`, l.source.line, 1, 2));
       }
     });
+  };
+
+  // A bug (or a failing policy) costs a unit its verdicts, not the whole review.
+  for (const unit of templateUnits(list.lines)) {
+    const done = reports.length;
+    try {
+      analyzeUnit(unit);
+    } catch (e) {
+      const m = e instanceof Error ? e.message : String(e);
+      const lines = list.lines.slice(unit.from, unit.to + 1);
+      reports.splice(done);
+      for (const l of lines) {
+        const verdict: TemplateVerdict = l.source.kind === 'comment' ? { verdict: 'no-keys', reason: 'comment' } : { verdict: 'error', reason: `could not be worked out (this is a bug in the playground: ${m})` };
+        reports.push({ line: l.source.line, kind: l.source.kind, command: templateCommand(l), keys: [], template: l.names.length > 0, verdicts: same(verdict), sampled: false });
+      }
+      diagnostics.push(diagnostic('error', 'pattern-reasoning-failed', `this command could not be analysed (this is a bug in the playground: ${m})`, lines[0].source.line, 1, 2));
+    }
   }
   return { reports, diagnostics };
 }

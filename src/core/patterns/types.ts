@@ -76,6 +76,12 @@ export function typeMinLength(t: PlaceholderType): number {
   return t.kind === 'str' ? 0 : 1;
 }
 
+/** How many values finiteValues lists (0: not a small domain), without listing them. */
+export function finiteCount(t: PlaceholderType): number {
+  if (t.kind === 'enum') return t.values.length;
+  return t.kind === 'hex' && t.length <= 2 ? 16 ** t.length : 0;
+}
+
 /** Small domains are enumerated instead of reasoned about: every value of an enum, hex1 and hex2. */
 export function finiteValues(t: PlaceholderType): Uint8Array[] | null {
   if (t.kind === 'enum') return t.values;
