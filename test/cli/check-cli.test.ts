@@ -1,30 +1,20 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tokenizeCommands, utf8 } from '../../src/core/index.ts';
-import { startRedisCluster, type RedisOracle, type RespValue } from '../oracles/redis-server.ts';
+import type { RespValue } from '../oracles/redis-server.ts';
+import { BIN, cliEnv } from '../support/cli-env.ts';
 import { FAMILIES, instantiate } from '../support/command-families.ts';
 import { rng } from '../support/generate.ts';
 
 const run = promisify(execFile);
-const BIN = new URL('../../bin/hashslot.js', import.meta.url).pathname;
 
-let dir: string;
-let redis: RedisOracle;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hashslot-check-'));
-  redis = await startRedisCluster();
-});
-afterAll(async () => {
-  await redis?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const env = cliEnv('check');
 
 async function check(args: string[], input: string) {
-  const file = join(dir, `in-${Math.random().toString(36).slice(2)}.txt`);
+  const file = join(env.dir, `in-${Math.random().toString(36).slice(2)}.txt`);
   await writeFile(file, input);
   try {
     const { stdout, stderr } = await run('node', [BIN, 'check', ...args, '--input', file]);
@@ -47,16 +37,16 @@ describe('hashslot check --policy redis --json agrees with a real server', () =>
     expect(rows).toHaveLength(lines.length);
     expect(rows[0]).toEqual({ line: 1, command: '', keys: [], slots: [], verdict: 'comment', reason: 'comment' });
     const parsed = tokenizeCommands(utf8(lines.join('\n')));
-    await redis.command(['FLUSHALL']);
+    await env.redis.command(['FLUSHALL']);
     const bad: object[] = [];
     for (let i = 1; i < lines.length; i++) {
       if (lines[i] === 'MULTI') break;
-      const reply = await redis.command(parsed.lines[i].args);
+      const reply = await env.redis.command(parsed.lines[i].args);
       if (isCrossSlot(reply) !== (rows[i].verdict === 'crossslot')) bad.push({ line: lines[i], reply, ours: rows[i] });
       expect(rows[i].line).toBe(i + 1);
     }
     const tx = parsed.lines.slice(-4).map((l) => l.args);
-    const replies = await redis.pipeline(tx);
+    const replies = await env.redis.pipeline(tx);
     expect(isCrossSlot(replies[3])).toBe(rows[rows.length - 1].verdict === 'crossslot');
     expect(rows[rows.length - 1].transaction).toEqual({ from: lines.length - 3, to: lines.length });
     expect(bad.slice(0, 5)).toEqual([]);
@@ -77,7 +67,7 @@ describe('hashslot check contract', () => {
     expect((await check(['--target', 'nope'], input)).code).toBe(2);
   });
   it('--policy standard and custom', async () => {
-    const rules = join(dir, 'rules.txt');
+    const rules = join(env.dir, 'rules.txt');
     await writeFile(rules, '(?<tag>[^:]+:[^:]+):.*\n');
     const custom = json((await check(['--policy', 'custom', '--rules', rules, '--json'], input)).stdout);
     expect(custom[0].verdict).toBe('ok');

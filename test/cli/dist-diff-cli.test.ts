@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyAt, parseKeyList, slotOfBytes, STANDARD_RULES } from '../../src/core/index.ts';
 import { pcreMatchMany } from '../oracles/pcre2.ts';
 import { startRedisCluster, type RedisOracle } from '../oracles/redis-server.ts';
+import { BIN, FIXTURES } from '../support/cli-env.ts';
 
 const run = promisify(execFile);
-const BIN = new URL('../../bin/hashslot.js', import.meta.url).pathname;
-const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
 const KEYS = `${FIXTURES}keys-ecommerce.txt`;
 
 let redis: RedisOracle;

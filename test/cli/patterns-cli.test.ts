@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, FIXTURES } from '../support/cli-env.ts';
 
 const run = promisify(execFile);
-const BIN = new URL('../../bin/hashslot.js', import.meta.url).pathname;
-const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
 
 let dir: string;
 beforeAll(async () => {

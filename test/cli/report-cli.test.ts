@@ -1,13 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keyAt, mdCode, parseKeyList, TARGETS } from '../../src/core/index.ts';
-import { startRedisCluster, type RedisOracle } from '../oracles/redis-server.ts';
+import { BIN, cliEnv, FIXTURES } from '../support/cli-env.ts';
 
-const BIN = new URL('../../bin/hashslot.js', import.meta.url).pathname;
-const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
 const KEYS = `${FIXTURES}keys-ecommerce.txt`;
 const COMMANDS = `${FIXTURES}commands-ecommerce.txt`;
 
@@ -32,16 +29,7 @@ const checkJson = async (target: string) =>
     .split('\n')
     .map((l) => JSON.parse(l) as { verdict: string; suggestion?: string[] });
 
-let dir: string;
-let redis: RedisOracle;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hashslot-report-'));
-  redis = await startRedisCluster();
-});
-afterAll(async () => {
-  await redis?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const env = cliEnv('report');
 
 describe('hashslot report on the e-commerce fixtures', () => {
   it('has every section, and the whole report is kept as an example', async () => {
@@ -70,7 +58,7 @@ describe('hashslot report on the e-commerce fixtures', () => {
 
   it('shard key counts equal those from a real redis-server', async () => {
     const list = parseKeyList(new Uint8Array(await readFile(KEYS)));
-    const slots = await redis.keyslots(Array.from({ length: list.count }, (_, i) => keyAt(list, i).slice()));
+    const slots = await env.redis.keyslots(Array.from({ length: list.count }, (_, i) => keyAt(list, i).slice()));
     const perShard = [0, 0, 0];
     for (const s of slots) perShard[s <= 5460 ? 0 : s <= 10922 ? 1 : 2]++;
     const { stdout } = await report(['--masters', '3']);
@@ -93,7 +81,7 @@ describe('hashslot report exit status', () => {
     const failing = await report(['--fail-on', 'crossslot']);
     expect(failing.code).toBe(1);
     expect(failing.stdout).toContain('## Failing commands');
-    const clean = join(dir, 'clean.txt');
+    const clean = join(env.dir, 'clean.txt');
     await writeFile(clean, 'GET k\nMGET {a}x {a}y\n');
     const ok = await hashslot(['report', '--commands', clean, '--fail-on', 'crossslot']);
     expect(ok.code).toBe(0);
@@ -106,7 +94,7 @@ describe('hashslot report exit status', () => {
   });
 
   it('--fail-on error also counts commands the server refuses otherwise', async () => {
-    const file = join(dir, 'errors.txt');
+    const file = join(env.dir, 'errors.txt');
     await writeFile(file, 'GET k\nNOSUCHCOMMAND x\n');
     expect((await hashslot(['report', '--commands', file, '--fail-on', 'crossslot'])).code).toBe(0);
     const r = await hashslot(['report', '--commands', file, '--fail-on', 'error']);
@@ -123,7 +111,7 @@ describe('hashslot report exit status', () => {
     expect((await hashslot(['report', '--compare', 'custom'])).code).toBe(2);
     expect((await hashslot(['report', '--fail-on', 'warnings'])).code).toBe(2);
     expect((await hashslot(['report', '--target', 'nope'])).code).toBe(2);
-    expect((await hashslot(['report', '--commands', join(dir, 'missing.txt')])).code).toBe(2);
+    expect((await hashslot(['report', '--commands', join(env.dir, 'missing.txt')])).code).toBe(2);
     expect((await hashslot(['report', '--json'])).code).toBe(2);
   });
 

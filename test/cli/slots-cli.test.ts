@@ -1,31 +1,19 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keyAt, latin1, parseKeyList, quote, slotOfBytes, utf8 } from '../../src/core/index.ts';
 import { pcreMatchMany } from '../oracles/pcre2.ts';
-import { startRedisCluster, type RedisOracle } from '../oracles/redis-server.ts';
+import { BIN, cliEnv, FIXTURES } from '../support/cli-env.ts';
 import { keyCorpus } from '../support/generate.ts';
 
 const run = promisify(execFile);
-const BIN = new URL('../../bin/hashslot.js', import.meta.url).pathname;
-const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
 
-let dir: string;
-let redis: RedisOracle;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hashslot-cli-'));
-  redis = await startRedisCluster();
-});
-afterAll(async () => {
-  await redis?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const env = cliEnv('cli');
 
 async function hashslot(args: string[], input: string | Uint8Array) {
-  const file = join(dir, `in-${Math.random().toString(36).slice(2)}.txt`);
+  const file = join(env.dir, `in-${Math.random().toString(36).slice(2)}.txt`);
   await writeFile(file, input);
   try {
     const { stdout, stderr } = await run('node', [BIN, ...args, '--input', file], { maxBuffer: 1 << 28 });
@@ -52,7 +40,7 @@ describe('hashslot slots --json agrees with the real engines', () => {
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(keys.length);
-    expect(lines.map((l) => l.slot)).toEqual(await redis.keyslots(keys));
+    expect(lines.map((l) => l.slot)).toEqual(await env.redis.keyslots(keys));
     for (const l of lines) expect(l.slot).toBe(slotOfBytes(tagBytes(l.tag)));
   });
 

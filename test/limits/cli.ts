@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BIN } from '../support/cli-env.ts';
 
-const BIN = new URL('../../bin/hashslot.js', import.meta.url).pathname;
 
 export interface CliRun {
   code: number | null;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromLatin1, latin1, utf8 } from '../bytes.ts';
 import { commandName, splitArgs, tokenizeCommands, type CommandLine } from './tokenize.ts';
+import { rng as prng } from '../patterns/expand.ts';
 
 const tok = (text: string | Uint8Array) => tokenizeCommands(typeof text === 'string' ? utf8(text) : text);
 /** Args of every entry as latin1 strings (one char per byte), so binary is easy to write down. */
@@ -324,16 +325,6 @@ describe('commandName', () => {
     expect(commandName({ line: 1, kind: 'comment', args: [], spans: [], source: 'cli' })).toBe('');
   });
 });
-
-/** Small seeded PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Bytes that exercise the splitter: quotes, escapes, hex digits, blanks, UTF-8 pieces, NUL. */
 const TRICKY = [0x20, 0x20, 0x09, 0x0b, 0x0c, 0x0d, 0x22, 0x22, 0x27, 0x27, 0x5c, 0x5c, 0x78, 0x41, 0x66, 0x30, 0x6e, 0x61, 0x62, 0x71, 0xc3, 0xa9, 0xff, 0x00, 0x23, 0x3e];

@@ -8,6 +8,7 @@ import { newSpan } from '../../core/slots/span.ts';
 import { createRe2Engine, RE2_MAX_KEY_BYTES, type Re2Constructor } from './engine.ts';
 import { loadRe2Node } from './load-node.ts';
 import { toRe2Pattern, type Re2Pattern } from './translate.ts';
+import { rng as prng } from '../../core/patterns/expand.ts';
 
 let RE2: Re2Constructor;
 let re2: RegexEngine;
@@ -55,16 +56,6 @@ function firstMatch(rules: CompiledRule[], key: Uint8Array): [number, number, nu
     if (res.matched) return [r + 1, res.start, res.end];
   }
   return null;
-}
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Random keys over an alphabet rich in the bytes the rules care about, plus some structured ones. */
