@@ -24,7 +24,7 @@ export { evenLayout, redisCliCreateLayout, parseTopology, formatRanges, type Top
 export { distribution, slotSummary, type DistributionOptions, type Distribution, type SlotSummary, type ShardMap, type HotTag, type SlotGroup } from './distribution/distribution.ts';
 export { slotsOfFile, type FileSlotter } from './slots/scan.ts';
 export { summarizeStream, type StreamSummary } from './stream/summary.ts';
-export { KeyStream, SEGMENT_BYTES, segmentOf, orderBySlot, type KeyStreamOptions, type Segment, type StreamPolicy } from './stream/key-stream.ts';
+export { KeyStream, segmentOf, orderBySlot, type KeyStreamOptions, type Segment, type StreamPolicy } from './stream/key-stream.ts';
 export { migrationDiff, verdictChanges, type MigrationDiff, type MovedKey, type VerdictChange } from './distribution/migration.ts';
 export { markdownReport, mdText, mdCode, commandVerdictLine, FLUSH_WARNING, REPORT_LIMITS, type ReportInput } from './report/markdown.ts';
 export { shardRows, describeLayout, type ShardRow } from './report/shards.ts';

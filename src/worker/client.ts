@@ -116,11 +116,6 @@ export class AnalysisClient {
     );
   }
 
-  /** The job last sent (running or queued), for a retry after a cancel. */
-  get pending(): Job | null {
-    return this.queued ?? this.current;
-  }
-
   rows(offset: number, limit: number, filter: string, sort: KeySort): Promise<{ rows: KeyRow[]; total: number }> {
     return this.ask({ type: 'rows', offset, limit, filter, sort }).then((r) => (r.type === 'rows' ? r : { rows: [], total: 0 }));
   }

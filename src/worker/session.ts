@@ -135,7 +135,8 @@ export class AnalysisSession {
     const patterns = docs ? { docs, report: reviewPatterns(docs, policy, { ruleSet: customSet, samples: customSamples(docs) }) } : null;
     // Template lines (and transactions holding one) get template verdicts; the rest are ordinary commands.
     const templated = docs ? templateLines(docs) : new Set<number>();
-    const analysis = analyzeCommands(templated.size ? lines.lines.filter((cl) => !templated.has(cl.line)) : lines.lines, policy);
+    const ordinary = templated.size ? lines.lines.filter((cl) => !templated.has(cl.line)) : lines.lines;
+    const analysis = analyzeCommands(ordinary, policy);
     problems.commands.push(...analysis.diagnostics);
     // A CROSSSLOT verdict on the chosen target is a marker on its line too, not only a table row.
     const nameSpan = new Map(lines.lines.map((cl) => [cl.line, cl.spans[0] ?? [1, 2]]));
@@ -170,7 +171,7 @@ export class AnalysisSession {
       transaction: r.transaction,
       oneShard: oneShard(r.slots, layout.shards),
     }));
-    const changes = other ? verdictChanges(analysis.reports, analyzeCommands(templated.size ? lines.lines.filter((cl) => !templated.has(cl.line)) : lines.lines, other).reports, settings.target) : null;
+    const changes = other ? verdictChanges(analysis.reports, analyzeCommands(ordinary, other).reports, settings.target) : null;
     const rules = (name: PolicyName | null) =>
       name === 'custom' ? (name === settings.compare && settings.policy === 'custom' ? ruleSets.b : ruleSets.a).rules.map((r) => r.source) : undefined;
     return {
