@@ -22,8 +22,15 @@ const BASE = '/bench/sub/';
 const SIZES = (process.env.BENCH_BROWSER_KEYS ?? '1000000,10000000').split(',').map(Number);
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--enable-precise-memory-info',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-precise-memory-info',
 ];
 
 if (!existsSync(join(DIST, 'index.html'))) throw new Error('no dist/: run `npm run build` first (npm run bench:browser does)');
@@ -190,7 +197,9 @@ try {
   for (const count of SIZES) {
     const path = join(dir, `keys-${count}.txt`);
     const bytes = await writeKeyFile(path, count);
-    await scenario(`${count.toLocaleString('en')} keys from a file (${(bytes / 1e6).toFixed(0)} MB)`, count, (page) => page.getByTestId('open-keys').setInputFiles(path));
+    await scenario(`${count.toLocaleString('en')} keys from a file (${(bytes / 1e6).toFixed(0)} MB)`, count, (page) =>
+      page.getByTestId('open-keys').setInputFiles(path),
+    );
     rmSync(path);
   }
 

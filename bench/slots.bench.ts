@@ -4,8 +4,15 @@
  */
 import clusterKeySlot from 'cluster-key-slot';
 import {
-  createBytecodeEngine, createCustomPolicy, newSpan, parseKeyList, parseRules, redisPolicy, standardPolicy,
-  type KeyList, type Policy,
+  createBytecodeEngine,
+  createCustomPolicy,
+  newSpan,
+  parseKeyList,
+  parseRules,
+  redisPolicy,
+  standardPolicy,
+  type KeyList,
+  type Policy,
 } from '../src/core/index.ts';
 import { slotsOfFile } from '../src/core/slots/scan.ts';
 import { createRe2Engine } from '../src/engines/re2/engine.ts';
@@ -89,7 +96,9 @@ for (const size of SIZES) {
   COUNT = size;
   ROUNDS = size > 2_000_000 ? 1 : BEST_OF;
   const file = generateKeyFile(COUNT);
-  console.log(`hashslot bench: ${COUNT.toLocaleString('en')} generated keys (${(file.length / 1e6).toFixed(1)} MB), best of ${ROUNDS}, node ${process.version}`);
+  console.log(
+    `hashslot bench: ${COUNT.toLocaleString('en')} generated keys (${(file.length / 1e6).toFixed(1)} MB), best of ${ROUNDS}, node ${process.version}`,
+  );
   const cksBytes = measure(theirsFromBytes(file));
   line('cluster-key-slot 1.1.2, from bytes', cksBytes, '(the baseline of the ratios)');
   // Its other two uses hold one object per key: measured on the smaller sets only.
@@ -116,7 +125,11 @@ for (const size of SIZES) {
   for (let i = 0; i < RE2_KEYS; i++) re2Policy.locate(re2List.bytes, re2List.offsets[i], re2List.offsets[i + 1], re2Span);
   const re2Rate = (RE2_KEYS / (performance.now() - t0)) * 1000;
   const customRate = rows[6][1];
-  line('custom, 3 typical rules, naive re2-wasm loop', re2Rate, `(first ${RE2_KEYS.toLocaleString('en')} keys; ours is ${(customRate / re2Rate).toFixed(0)}× faster)`);
+  line(
+    'custom, 3 typical rules, naive re2-wasm loop',
+    re2Rate,
+    `(first ${RE2_KEYS.toLocaleString('en')} keys; ours is ${(customRate / re2Rate).toFixed(0)}× faster)`,
+  );
   const [redis, standard] = rows.map(([, r]) => r);
   const n = `${(COUNT / 1e6).toFixed(0)} M`;
   goals.push(`  ${n}: redis ≥ 4× cluster-key-slot: ${(redis / cksBytes).toFixed(2)}× ${redis >= 4 * cksBytes ? 'MET' : 'NOT MET'}`);

@@ -61,7 +61,9 @@ test('a paste too big for the editor is analysed as a key source of its own; the
   await page.evaluate((text) => {
     const data = new DataTransfer();
     data.setData('text/plain', text);
-    document.querySelector('[data-testid=keys-editor] textarea')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    document
+      .querySelector('[data-testid=keys-editor] textarea')!
+      .dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
   }, lines);
   await expect(page.getByTestId('key-file')).toContainText('pasted keys');
   await expect(page.getByTestId('done')).toContainText('150,000 keys', { timeout: 30_000 });

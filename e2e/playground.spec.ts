@@ -31,7 +31,10 @@ test('typed keys get the same slots as the CLI, under each policy', async ({ pag
     await page.getByTestId('policy').selectOption(policy);
     await page.getByTestId('compare').selectOption({ label: '— nothing —' });
     const cli = execFileSync('node', [BIN, 'slots', '--policy', policy, '--json'], { input: keys.join('\n') })
-      .toString().trim().split('\n').map((l) => JSON.parse(l).slot);
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).slot);
     const rows = page.getByTestId('keys-table').getByRole('row');
     await expect(rows).toHaveCount(keys.length);
     for (let i = 0; i < keys.length; i++) await expect(rows.nth(i)).toContainText(String(cli[i]));
@@ -151,7 +154,11 @@ test('dark theme, meeting mode and a 360 px phone', async ({ page }, info) => {
 test('every control has an accessible name', async ({ page }) => {
   for (const name of ['Policy', 'Compare with', 'Target', 'Example', 'Theme']) await expect(page.getByLabel(name, { exact: true })).toBeVisible();
   await expect(page.getByRole('textbox', { name: 'Keys' })).toBeAttached();
-  for (const [tab, name] of [['rules', 'Rules'], ['commands', 'Commands'], ['topology', 'Topology']] as const) {
+  for (const [tab, name] of [
+    ['rules', 'Rules'],
+    ['commands', 'Commands'],
+    ['topology', 'Topology'],
+  ] as const) {
     await openTab(page, tab);
     await expect(page.getByRole('textbox', { name, exact: true })).toBeAttached();
   }

@@ -10,8 +10,14 @@ const port = Number(process.argv[2] ?? 4317);
 const base = process.argv[3] ?? '/';
 const root = resolve(fileURLToPath(new URL('../dist', import.meta.url)));
 const types = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
-  '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json', '.ttf': 'font/ttf',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.ttf': 'font/ttf',
 };
 
 createServer((req, res) => {

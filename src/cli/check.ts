@@ -52,7 +52,14 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
     const verdict = r.kind === 'comment' ? 'comment' : v.verdict;
     if (verdict === 'ok' || verdict === 'crossslot' || verdict === 'error') counts = { ...counts, [verdict]: counts[verdict] + 1 };
     if (opts.json) {
-      const row: Record<string, unknown> = { line: r.line, command: r.command, keys: r.keys, slots: r.slots, verdict, reason: r.kind === 'comment' ? 'comment' : v.reason };
+      const row: Record<string, unknown> = {
+        line: r.line,
+        command: r.command,
+        keys: r.keys,
+        slots: r.slots,
+        verdict,
+        reason: r.kind === 'comment' ? 'comment' : v.reason,
+      };
       if (r.suggestion && verdict === 'crossslot') row.suggestion = r.suggestion;
       if (r.transaction) row.transaction = r.transaction;
       const lineNotes = notes.get(r.line);

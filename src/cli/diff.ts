@@ -1,4 +1,15 @@
-import { analyzeCommands, display, FLUSH_WARNING, parseKeyList, slotTable, summarizeStream, TARGETS, verdictChanges, type KeyStream, type Policy } from '../core/index.ts';
+import {
+  analyzeCommands,
+  display,
+  FLUSH_WARNING,
+  parseKeyList,
+  slotTable,
+  summarizeStream,
+  TARGETS,
+  verdictChanges,
+  type KeyStream,
+  type Policy,
+} from '../core/index.ts';
 import { parseTarget, readCommands, unknownTarget } from './analysis.ts';
 import { Out } from './io.ts';
 import { streamKeys } from './keys.ts';
@@ -63,7 +74,14 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
       return { tag: display(list.bytes, t.tagStart[i], t.tagEnd[i]), slot, shard: shard >= 0 ? shards.labels[shard] : null };
     };
     for (let i = 0; i < list.count; i++) {
-      out.line(JSON.stringify({ key: display(list.bytes, list.offsets[i], list.offsets[i + 1]), from: side(a, ta, i), to: side(b, tb, i), moved: ta.slots[i] !== tb.slots[i] }));
+      out.line(
+        JSON.stringify({
+          key: display(list.bytes, list.offsets[i], list.offsets[i + 1]),
+          from: side(a, ta, i),
+          to: side(b, tb, i),
+          moved: ta.slots[i] !== tb.slots[i],
+        }),
+      );
     }
   };
   let stream: KeyStream;
@@ -81,7 +99,9 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
   const sampleNote = sampled < stream.keys ? `split and merged groups and the keys listed come from a sample of ${sampled} of ${stream.keys} keys` : undefined;
   if (opts.json) {
     const { moved: _moved, ...summary } = diff;
-    out.line(JSON.stringify({ summary: { from: opts.from, to: opts.to, ...summary, commands, sampled: sampleNote ? sampled : undefined, note: FLUSH_WARNING } }));
+    out.line(
+      JSON.stringify({ summary: { from: opts.from, to: opts.to, ...summary, commands, sampled: sampleNote ? sampled : undefined, note: FLUSH_WARNING } }),
+    );
   } else {
     const pct = (n: number) => (diff.keys ? ` (${((n / diff.keys) * 100).toFixed(1)}%)` : '');
     out.line(`${opts.from} → ${opts.to}, ${diff.keys} keys, ${shards.labels.length} shards`);

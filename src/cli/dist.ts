@@ -1,4 +1,15 @@
-import { display, keyErrorMessage, parseKeyList, slotTable, summarizeStream, KEY_ERROR_CODES, KEY_TOO_LONG, type KeyStream, type Policy, type ShardMap } from '../core/index.ts';
+import {
+  display,
+  keyErrorMessage,
+  parseKeyList,
+  slotTable,
+  summarizeStream,
+  KEY_ERROR_CODES,
+  KEY_TOO_LONG,
+  type KeyStream,
+  type Policy,
+  type ShardMap,
+} from '../core/index.ts';
 import { Out } from './io.ts';
 import { streamKeys } from './keys.ts';
 import { makePolicy, POLICY_HELP, type PolicyOptions } from './policy.ts';
@@ -44,20 +55,34 @@ export async function runDist(opts: DistOptions): Promise<number> {
   const sampleNote = sampled < stream.keys ? `from a sample of ${sampled} of ${stream.keys} keys` : null;
   if (opts.json) {
     const { perSlot: _perSlot, perShard, ...rest } = d;
-    out.line(JSON.stringify({ summary: { policy: policy.name, ...rest, sampled: sampleNote ? sampled : undefined, shards: shards.labels.map((label, i) => ({ label, keys: perShard[i] })) } }));
+    out.line(
+      JSON.stringify({
+        summary: {
+          policy: policy.name,
+          ...rest,
+          sampled: sampleNote ? sampled : undefined,
+          shards: shards.labels.map((label, i) => ({ label, keys: perShard[i] })),
+        },
+      }),
+    );
   } else {
-    out.line(`${d.keys} keys in ${d.usedSlots} slots on ${shards.labels.length} shards (${policy.name} policy)${d.unplaced ? `; ${d.unplaced} keys without a slot` : ''}`);
+    out.line(
+      `${d.keys} keys in ${d.usedSlots} slots on ${shards.labels.length} shards (${policy.name} policy)${d.unplaced ? `; ${d.unplaced} keys without a slot` : ''}`,
+    );
     const width = Math.max(...shards.labels.map((l) => l.length));
     const max = Math.max(1, ...d.perShard);
     shards.labels.forEach((label, i) => {
       const n = d.perShard[i];
       out.line(`  ${label.padEnd(width)}  ${String(n).padStart(9)}  ${'█'.repeat(Math.round((n / max) * 40))}`);
     });
-    out.line(`skew: busiest shard ${d.maxShardOverMean.toFixed(2)}× the mean; busiest slot ${d.busiestSlot.slot} holds ${(d.busiestSlot.share * 100).toFixed(1)}% of keys`);
+    out.line(
+      `skew: busiest shard ${d.maxShardOverMean.toFixed(2)}× the mean; busiest slot ${d.busiestSlot.slot} holds ${(d.busiestSlot.share * 100).toFixed(1)}% of keys`,
+    );
     if (d.emptyShards.length) out.line(`empty shards: ${d.emptyShards.map((i) => shards.labels[i]).join(', ')}`);
     if (d.unassigned) out.line(`${d.unassigned} keys fall in slots no shard owns`);
     out.line(sampleNote ? `hot tags (${sampleNote}):` : 'hot tags:');
-    for (const t of d.hotTags.slice(0, 10)) out.line(`  ${String(t.keys).padStart(9)}  ${(t.share * 100).toFixed(1).padStart(5)}%  slot ${String(t.slot).padStart(5)}  ${t.tag}`);
+    for (const t of d.hotTags.slice(0, 10))
+      out.line(`  ${String(t.keys).padStart(9)}  ${(t.share * 100).toFixed(1).padStart(5)}%  slot ${String(t.slot).padStart(5)}  ${t.tag}`);
   }
   await out.end();
   policy.dispose();
@@ -75,7 +100,14 @@ function writeKeys(out: Out, bytes: Uint8Array, firstLine: number, policy: Polic
     const bad = list.invalid[i] ? diagnosticByLine.get(list.lines[i]) : undefined;
     // An unreadable line (bad quoting, a key over the size limit) says what the parser said.
     if (bad) out.line(JSON.stringify({ key: null, error: bad.code, line: bad.line, message: bad.message }));
-    else if (slot < 0) out.line(JSON.stringify({ key, error: KEY_ERROR_CODES[slot] ?? 'unreadable-line', message: slot === KEY_TOO_LONG ? keyErrorMessage(slot, list.offsets[i + 1] - list.offsets[i]) : undefined }));
+    else if (slot < 0)
+      out.line(
+        JSON.stringify({
+          key,
+          error: KEY_ERROR_CODES[slot] ?? 'unreadable-line',
+          message: slot === KEY_TOO_LONG ? keyErrorMessage(slot, list.offsets[i + 1] - list.offsets[i]) : undefined,
+        }),
+      );
     else {
       const shard = shards.slotShard[slot];
       out.line(JSON.stringify({ key, slot, tag: display(list.bytes, table.tagStart[i], table.tagEnd[i]), shard: shard >= 0 ? shards.labels[shard] : null }));

@@ -93,7 +93,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const str = (name: string) => v[name] as string | undefined;
   const io = { json: v.json === true, input: str('input') };
-  const policy = { policy: str('policy') ?? 'redis', rules: str('rules'), implicitShardKey: v['implicit-shard-key'] === true, engine: str('engine') ?? 'bytecode' };
+  const policy = {
+    policy: str('policy') ?? 'redis',
+    rules: str('rules'),
+    implicitShardKey: v['implicit-shard-key'] === true,
+    engine: str('engine') ?? 'bytecode',
+  };
   const topology = { shards: str('shards'), masters: str('masters'), topology: str('topology') };
   switch (command) {
     case 'check':
@@ -106,14 +111,28 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
       }
       return runDiff({
-        from: str('from')!, to: str('to')!, fromRules: str('from-rules'), toRules: str('to-rules'),
-        implicitShardKey: v['implicit-shard-key'] === true, engine: str('engine') ?? 'bytecode',
-        commands: str('commands'), target: str('target')!, ...topology, ...io,
+        from: str('from')!,
+        to: str('to')!,
+        fromRules: str('from-rules'),
+        toRules: str('to-rules'),
+        implicitShardKey: v['implicit-shard-key'] === true,
+        engine: str('engine') ?? 'bytecode',
+        commands: str('commands'),
+        target: str('target')!,
+        ...topology,
+        ...io,
       });
     case 'report':
       return runReport({
-        ...policy, ...topology, input: str('input'), target: str('target')!, compare: str('compare'), compareRules: str('compare-rules'),
-        commands: str('commands'), failOn: str('fail-on'), title: str('title'),
+        ...policy,
+        ...topology,
+        input: str('input'),
+        target: str('target')!,
+        compare: str('compare'),
+        compareRules: str('compare-rules'),
+        commands: str('commands'),
+        failOn: str('fail-on'),
+        title: str('title'),
       });
     case 'patterns':
       return runPatterns({ ...policy, ...io, target: str('target')!, commands: str('commands'), failOn: str('fail-on'), samples: str('samples') });

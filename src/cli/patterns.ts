@@ -1,7 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import {
-  analyzePatterns, describeHashing, parseRules, TARGET_LABELS, TARGETS, verdictMatrix, type Diagnostic, type Example, type PatternReport,
-  type Target, type TemplateReport,
+  analyzePatterns,
+  describeHashing,
+  parseRules,
+  TARGET_LABELS,
+  TARGETS,
+  verdictMatrix,
+  type Diagnostic,
+  type Example,
+  type PatternReport,
+  type Target,
+  type TemplateReport,
 } from '../core/index.ts';
 import { parseTarget, unknownTarget } from './analysis.ts';
 import { Out, readInput } from './io.ts';
@@ -103,7 +112,9 @@ function printText(out: Out, r: PatternReport, target: Target): void {
     const h = p.hashing;
     const hashes = h ? describeHashing(h.hashing) : '(malformed: see the problems)';
     const rule = h?.hashing.rule ? `  (rule ${h.hashing.rule})` : '';
-    out.line(`  ${String(p.index + 1).padStart(3)}  ${String(p.line).padStart(4)}  ${p.text.padEnd(width)}  ${hashes}${rule}${h?.sampled ? '  [sampled]' : ''}`);
+    out.line(
+      `  ${String(p.index + 1).padStart(3)}  ${String(p.line).padStart(4)}  ${p.text.padEnd(width)}  ${hashes}${rule}${h?.sampled ? '  [sampled]' : ''}`,
+    );
     for (const w of h?.warnings ?? []) out.line(`${' '.repeat(13)}! ${w.message} (e.g. ${w.example.keys[0]})`);
   }
   const usable = r.patterns.filter((p) => p.ok);
@@ -170,7 +181,8 @@ function printJson(out: Out, r: PatternReport, target: Target, diagnostics: { fi
   }
   for (const p of r.pairs) out.line(JSON.stringify({ kind: 'pair', patterns: [r.patterns[p.a].text, r.patterns[p.b].text], ...p }));
   for (const t of r.templates) out.line(JSON.stringify(templateRow(t, target)));
-  const count = (items: string[]) => Object.fromEntries(['always', 'never', 'depends', 'error', 'no-keys'].map((k) => [k, items.filter((v) => v === k).length]).filter(([, n]) => n));
+  const count = (items: string[]) =>
+    Object.fromEntries(['always', 'never', 'depends', 'error', 'no-keys'].map((k) => [k, items.filter((v) => v === k).length]).filter(([, n]) => n));
   out.line(
     JSON.stringify({
       kind: 'summary',

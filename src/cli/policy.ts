@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import {
-  createBytecodeEngine, createCustomPolicy, parseRules, redisPolicy, standardPolicy, type Diagnostic, type Policy,
+  createBytecodeEngine,
+  createCustomPolicy,
+  parseRules,
+  redisPolicy,
+  standardPolicy,
+  type Diagnostic,
+  type Policy,
   type RegexEngine,
 } from '../core/index.ts';
 
@@ -57,7 +63,12 @@ export async function makePolicy(opts: PolicyOptions): Promise<Policy | { error:
     if (d.severity !== 'error') process.stderr.write(`${formatRuleError(opts.rules, { ...d, code: `${d.severity}: ${d.code}` })}\n`);
   }
   if (!ruleSet.ok) {
-    return { error: ruleSet.diagnostics.filter((d) => d.severity === 'error').map((d) => formatRuleError(opts.rules!, d)).join('\n') };
+    return {
+      error: ruleSet.diagnostics
+        .filter((d) => d.severity === 'error')
+        .map((d) => formatRuleError(opts.rules!, d))
+        .join('\n'),
+    };
   }
   if (ruleSet.rules.length === 0) return { error: `${opts.rules}: no rules` };
   try {

@@ -1,7 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import {
-  analyzeCommands, describeLayout, markdownReport, parseRules, shardRows, SLOT_COUNT, summarizeStream, TARGETS, verdictChanges,
-  type CommandLine, type KeyStream, type PolicyName, type ReportInput,
+  analyzeCommands,
+  describeLayout,
+  markdownReport,
+  parseRules,
+  shardRows,
+  SLOT_COUNT,
+  summarizeStream,
+  TARGETS,
+  verdictChanges,
+  type CommandLine,
+  type KeyStream,
+  type PolicyName,
+  type ReportInput,
 } from '../core/index.ts';
 import { parseTarget, readCommands, unknownTarget } from './analysis.ts';
 import { Out } from './io.ts';
@@ -50,7 +61,8 @@ const FAIL_ON = ['crossslot', 'error'] as const;
 export async function runReport(opts: ReportOptions): Promise<number> {
   const target = parseTarget(opts.target);
   if (!target) return fail(unknownTarget(opts.target));
-  if (opts.failOn !== undefined && !(FAIL_ON as readonly string[]).includes(opts.failOn)) return fail(`unknown --fail-on "${opts.failOn}": use crossslot or error`);
+  if (opts.failOn !== undefined && !(FAIL_ON as readonly string[]).includes(opts.failOn))
+    return fail(`unknown --fail-on "${opts.failOn}": use crossslot or error`);
   if (opts.compare !== 'custom' && opts.compareRules !== undefined) return fail('--compare-rules only applies to --compare custom');
   if (opts.compare === 'custom' && opts.compareRules === undefined) return fail('--compare custom needs --compare-rules FILE');
   const policy = await makePolicy(opts);

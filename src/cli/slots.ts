@@ -92,6 +92,11 @@ function printTable(out: Out, rows: string[][], withRule: boolean): void {
   const widths = header.slice(0, columns).map((_, c) => Math.max(...cells.map((r) => r[c].length)));
   const right = new Set([0, 2, 4]);
   for (const r of cells) {
-    out.line(r.map((v, c) => (right.has(c) ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join('  ').trimEnd());
+    out.line(
+      r
+        .map((v, c) => (right.has(c) ? v.padStart(widths[c]) : v.padEnd(widths[c])))
+        .join('  ')
+        .trimEnd(),
+    );
   }
 }

@@ -17,13 +17,6 @@ export interface Diagnostic {
 }
 
 /** A diagnostic on one line, from `column` to `endColumn` (exclusive). */
-export function diagnostic(
-  severity: Severity,
-  code: string,
-  message: string,
-  line: number,
-  column: number,
-  endColumn = column + 1,
-): Diagnostic {
+export function diagnostic(severity: Severity, code: string, message: string, line: number, column: number, endColumn = column + 1): Diagnostic {
   return { severity, code, message, line, column, endLine: line, endColumn: Math.max(endColumn, column + 1) };
 }

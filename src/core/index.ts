@@ -4,8 +4,16 @@ export { newSpan, type TagSpan } from './slots/span.ts';
 export { redisTag } from './slots/redis.ts';
 export { STANDARD_RULES, standardTag, dependsOnNewlineMode } from './slots/standard.ts';
 export {
-  createCustomPolicy, redisPolicy, standardPolicy, keyErrorMessage, KEY_ERROR_CODES, KEY_TOO_LONG, NO_RULE_MATCHED,
-  type CustomOptions, type Policy, type PolicyName,
+  createCustomPolicy,
+  redisPolicy,
+  standardPolicy,
+  keyErrorMessage,
+  KEY_ERROR_CODES,
+  KEY_TOO_LONG,
+  NO_RULE_MATCHED,
+  type CustomOptions,
+  type Policy,
+  type PolicyName,
 } from './slots/policy.ts';
 export { slotTable, INVALID_LINE, type SlotTable } from './slots/batch.ts';
 export { parseKeyList, keyAt, type KeyList } from './input/keylist.ts';
@@ -21,7 +29,16 @@ export { analyzeCommands, type CommandAnalysis, type CommandReport } from './com
 export { commandKeys, type CommandKeys } from './commands/keys.ts';
 export { TARGETS, TARGET_LABELS, verdictFor, type Target, type TargetVerdict, type Verdict } from './commands/verdict.ts';
 export { evenLayout, redisCliCreateLayout, parseTopology, formatRanges, type Topology, type TopologyResult, type Shard } from './topology/index.ts';
-export { distribution, slotSummary, type DistributionOptions, type Distribution, type SlotSummary, type ShardMap, type HotTag, type SlotGroup } from './distribution/distribution.ts';
+export {
+  distribution,
+  slotSummary,
+  type DistributionOptions,
+  type Distribution,
+  type SlotSummary,
+  type ShardMap,
+  type HotTag,
+  type SlotGroup,
+} from './distribution/distribution.ts';
 export { slotsOfFile, type FileSlotter } from './slots/scan.ts';
 export { summarizeStream, type StreamSummary } from './stream/summary.ts';
 export { KeyStream, segmentOf, orderBySlot, type KeyStreamOptions, type Segment, type StreamPolicy } from './stream/key-stream.ts';
@@ -30,23 +47,33 @@ export { markdownReport, mdText, mdCode, commandVerdictLine, FLUSH_WARNING, REPO
 export { shardRows, describeLayout, type ShardRow } from './report/shards.ts';
 export { csvKeys, type CsvKeyRow } from './report/csv.ts';
 export {
-  parseKeyPatterns, isPatternLine, hasPlaceholder, parsePatternSyntax,
-  type KeyPattern, type KeyPatternList, type PatternPart, type PatternProblem, type PatternSyntax,
+  parseKeyPatterns,
+  isPatternLine,
+  hasPlaceholder,
+  parsePatternSyntax,
+  type KeyPattern,
+  type KeyPatternList,
+  type PatternPart,
+  type PatternProblem,
+  type PatternSyntax,
 } from './patterns/parse.ts';
 export { DEFAULT_TYPE, acceptsValue, typeName, type PlaceholderType } from './patterns/types.ts';
 export { typeOf, type Schema } from './patterns/schema.ts';
-export {
-  expandKeyList, instantiate, sampleBindings, sampleValue, edgeValues, type Binding, type ExpandedKeys,
-} from './patterns/expand.ts';
+export { expandKeyList, instantiate, sampleBindings, sampleValue, edgeValues, type Binding, type ExpandedKeys } from './patterns/expand.ts';
 export { createReasoner, type Reasoner, type ReasonOptions } from './patterns/reason.ts';
 export { describeHashing, renderPattern } from './patterns/model.ts';
-export type {
-  Decision, Example, GroupVerdict, GroupVerdictKind, Hashing, PatternHashing, PatternWarning, Witnesses,
-} from './patterns/model.ts';
+export type { Decision, Example, GroupVerdict, GroupVerdictKind, Hashing, PatternHashing, PatternWarning, Witnesses } from './patterns/model.ts';
 export { parseCommandTemplates, type TemplateLine, type TemplateList } from './patterns/templates.ts';
 export { analyzeTemplates, type TemplateReport, type TemplateVerdict } from './patterns/template-verdicts.ts';
 export { suggestTemplateFix } from './patterns/fix.ts';
 export {
-  analyzePatterns, parsePatternDocuments, verdictMatrix, MAX_MATRIX_PATTERNS,
-  type PairReport, type PatternDocuments, type PatternInputs, type PatternReport, type PatternSummary,
+  analyzePatterns,
+  parsePatternDocuments,
+  verdictMatrix,
+  MAX_MATRIX_PATTERNS,
+  type PairReport,
+  type PatternDocuments,
+  type PatternInputs,
+  type PatternReport,
+  type PatternSummary,
 } from './patterns/analysis.ts';

@@ -15,7 +15,10 @@ export function embedOptions(search: string): EmbedOptions | null {
   const q = new URLSearchParams(search);
   if (!q.has('embed')) return null;
   const list = <T extends string>(name: string, allowed: readonly T[]) =>
-    (q.get(name) ?? '').split(',').map((s) => s.trim()).filter((s): s is T => (allowed as readonly string[]).includes(s));
+    (q.get(name) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s): s is T => (allowed as readonly string[]).includes(s));
   const panels = list('panels', PANEL_IDS);
   return {
     panels: panels.length ? panels : [...PANEL_IDS],

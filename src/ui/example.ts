@@ -80,7 +80,9 @@ export const EXAMPLES: { name: string; inputs: Partial<Inputs>; settings?: Parti
   {
     name: 'Job queues on one node (hot tags)',
     inputs: {
-      keys: Array.from({ length: 40 }, (_, i) => `bull:{emails}:${1000 + i}`).concat(['bull:{sms}:1', 'bull:{sms}:2', 'user:1:x', 'user:2:y']).join('\n'),
+      keys: Array.from({ length: 40 }, (_, i) => `bull:{emails}:${1000 + i}`)
+        .concat(['bull:{sms}:1', 'bull:{sms}:2', 'user:1:x', 'user:2:y'])
+        .join('\n'),
       commands: 'LMOVE bull:{emails}:wait bull:{emails}:active LEFT RIGHT',
     },
   },

@@ -37,7 +37,9 @@ describe('share links', () => {
     expect(await decodeLink(bomb)).toEqual({ ok: false, reason: 'this link is too large to open' });
   });
   it('ignores unknown fields, wrong types and prototype keys', () => {
-    const polluted = JSON.parse('{"__proto__": {"polluted": 1}, "i": {"keys": 5, "rules": "(?<tag>x)", "constructor": "x"}, "s": {"policy": "evil", "layout": {"kind": "even", "count": 99999}}, "p": "nope"}');
+    const polluted = JSON.parse(
+      '{"__proto__": {"polluted": 1}, "i": {"keys": 5, "rules": "(?<tag>x)", "constructor": "x"}, "s": {"policy": "evil", "layout": {"kind": "even", "count": 99999}}, "p": "nope"}',
+    );
     const ignored: string[] = [];
     const s = fromPlain(polluted, ignored);
     // Named so the page can say what it did not apply; unknown fields are not named (a newer version's).

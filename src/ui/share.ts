@@ -54,12 +54,20 @@ export function fromPlain(data: unknown, ignored: string[] = []): SharedState {
   for (const k of Object.keys(EXAMPLE) as (keyof Inputs)[]) if (check(Object.hasOwn(i, k), typeof i[k] === 'string', k)) inputs[k] = i[k] as string;
   const settings: Settings = structuredClone(DEFAULT_SETTINGS);
   if (check(Object.hasOwn(s, 'policy'), POLICIES.includes(s.policy as string), 'policy')) settings.policy = s.policy as Settings['policy'];
-  if (check(Object.hasOwn(s, 'compare'), s.compare === null || POLICIES.includes(s.compare as string), 'compare')) settings.compare = s.compare as Settings['compare'];
+  if (check(Object.hasOwn(s, 'compare'), s.compare === null || POLICIES.includes(s.compare as string), 'compare'))
+    settings.compare = s.compare as Settings['compare'];
   if (check(Object.hasOwn(s, 'target'), (TARGETS as readonly unknown[]).includes(s.target), 'target')) settings.target = s.target as Settings['target'];
-  if (check(Object.hasOwn(s, 'patternSamples'), Number.isInteger(s.patternSamples) && (s.patternSamples as number) >= 1 && (s.patternSamples as number) <= MAX_PATTERN_SAMPLES, 'patternSamples')) {
+  if (
+    check(
+      Object.hasOwn(s, 'patternSamples'),
+      Number.isInteger(s.patternSamples) && (s.patternSamples as number) >= 1 && (s.patternSamples as number) <= MAX_PATTERN_SAMPLES,
+      'patternSamples',
+    )
+  ) {
     settings.patternSamples = s.patternSamples as number;
   }
-  if (check(Object.hasOwn(s, 'implicitShardKey'), typeof s.implicitShardKey === 'boolean', 'implicit_shard_key')) settings.implicitShardKey = s.implicitShardKey as boolean;
+  if (check(Object.hasOwn(s, 'implicitShardKey'), typeof s.implicitShardKey === 'boolean', 'implicit_shard_key'))
+    settings.implicitShardKey = s.implicitShardKey as boolean;
   if (Object.hasOwn(s, 'layout')) {
     const layout = isRecord(s.layout) ? s.layout : {};
     const { kind, count } = layout;

@@ -24,6 +24,8 @@ export class PlaygroundState {
   crossslotCount = $derived(this.result ? this.result.commands.filter((c) => c.verdict.verdict === 'crossslot').length : 0);
   /** Command templates that are not single-slot for every value on the chosen target. */
   templateRiskCount = $derived(
-    this.result?.patterns?.templates.filter((t) => t.template && t.kind === 'command' && !['always', 'no-keys'].includes(t.verdicts[this.settings.target].verdict)).length ?? 0,
+    this.result?.patterns?.templates.filter(
+      (t) => t.template && t.kind === 'command' && !['always', 'no-keys'].includes(t.verdicts[this.settings.target].verdict),
+    ).length ?? 0,
   );
 }

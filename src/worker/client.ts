@@ -68,7 +68,9 @@ export class AnalysisClient {
     const newer = this.queued;
     this.restart();
     if (newer) this.analyze(newer);
-    this.events.restarted?.(`The analysis stopped answering for ${seconds} s and was restarted. Your inputs are unchanged; edit them or press Analyse again to retry.`);
+    this.events.restarted?.(
+      `The analysis stopped answering for ${seconds} s and was restarted. Your inputs are unchanged; edit them or press Analyse again to retry.`,
+    );
   }
 
   private receive(r: WorkerResponse): void {
@@ -112,7 +114,9 @@ export class AnalysisClient {
     this.events.busy(true);
     const { inputs, settings, file } = job;
     this.worker.postMessage(
-      (file ? { id, type: 'analyze-file', file: file.blob, name: file.name, inputs, settings } : { id, type: 'analyze', inputs, settings }) satisfies WorkerRequest,
+      (file
+        ? { id, type: 'analyze-file', file: file.blob, name: file.name, inputs, settings }
+        : { id, type: 'analyze', inputs, settings }) satisfies WorkerRequest,
     );
   }
 

@@ -77,7 +77,13 @@ export class FileKeys {
       const list = await this.segment(s);
       const j = index - seg.firstKey;
       // A refused over-long line has an empty segment: nothing to re-read.
-      if (j >= list.count) out.push({ bytes: new Uint8Array(0), line: seg.firstLine, invalid: true, message: this.stream.diagnostics.find((d) => d.line === seg.firstLine)?.message });
+      if (j >= list.count)
+        out.push({
+          bytes: new Uint8Array(0),
+          line: seg.firstLine,
+          invalid: true,
+          message: this.stream.diagnostics.find((d) => d.line === seg.firstLine)?.message,
+        });
       else out.push(keyOf(list, j));
     }
     return out;

@@ -33,8 +33,15 @@ function exact(r: AnalysisResult) {
 
 describe('AnalysisSession: a key file equals the same keys pasted', async () => {
   const wasm = await loadWasmSlotter();
-  for (const [name, slotter] of [['pure scanner', (f: Uint8Array, p: 'redis' | 'standard') => slotsOfFile(f, p)], ['WebAssembly slotter', wasm]] as const) {
-    for (const [policy, compare] of [['redis', 'standard'], ['custom', 'redis'], ['standard', null]] as const) {
+  for (const [name, slotter] of [
+    ['pure scanner', (f: Uint8Array, p: 'redis' | 'standard') => slotsOfFile(f, p)],
+    ['WebAssembly slotter', wasm],
+  ] as const) {
+    for (const [policy, compare] of [
+      ['redis', 'standard'],
+      ['custom', 'redis'],
+      ['standard', null],
+    ] as const) {
       it(`${policy} → ${compare ?? 'nothing'} (${name})`, async () => {
         const text = new AnalysisSession(createBytecodeEngine());
         const file = new AnalysisSession(createBytecodeEngine(), slotter);
@@ -63,7 +70,7 @@ describe('AnalysisSession: a key file equals the same keys pasted', async () => 
         expect(await file.slotKeys(a.busiestSlot.slot)).toEqual(await text.slotKeys(a.busiestSlot.slot));
         const csvFile = await file.export('csv');
         expect(await (csvFile as Blob).text()).toBe(await text.export('csv'));
-        const jsonFile = JSON.parse(await (await file.export('json') as Blob).text());
+        const jsonFile = JSON.parse(await ((await file.export('json')) as Blob).text());
         const jsonText = JSON.parse((await text.export('json')) as string);
         expect(jsonFile.keys).toEqual(jsonText.keys);
         expect(jsonFile.distribution.usedSlots).toBe(jsonText.distribution.usedSlots);
@@ -116,7 +123,10 @@ describe('AnalysisSession: a key file equals the same keys pasted', async () => 
       await file.analyzeFile(new Blob([plain]), 'plain.txt', { ...inputs, keys: plain }, settings(policy, null));
       for (const filter of ['""', ' p', '" ', '\\\\', '"x', 'y"', 'cart']) {
         const want = await text.rows(0, 100, filter, 'line');
-        expect((await file.rows(0, 100, filter, 'line')).rows.map((r) => r.key), `${policy} ${filter}`).toEqual(want.rows.map((r) => r.key));
+        expect(
+          (await file.rows(0, 100, filter, 'line')).rows.map((r) => r.key),
+          `${policy} ${filter}`,
+        ).toEqual(want.rows.map((r) => r.key));
       }
     }
   });
@@ -125,7 +135,10 @@ describe('AnalysisSession: a key file equals the same keys pasted', async () => 
     const lines = Array.from({ length: 60_000 }, (_, i) => `user:${i}:other`).join('\n');
     const real = new Blob([lines]);
     // Reads that take a turn of the event loop, as a File's do.
-    const slow = { size: real.size, slice: (a: number, b: number) => ({ arrayBuffer: () => new Promise<ArrayBuffer>((r) => setTimeout(() => r(real.slice(a, b).arrayBuffer()), 1)) }) } as unknown as Blob;
+    const slow = {
+      size: real.size,
+      slice: (a: number, b: number) => ({ arrayBuffer: () => new Promise<ArrayBuffer>((r) => setTimeout(() => r(real.slice(a, b).arrayBuffer()), 1)) }),
+    } as unknown as Blob;
     const session = new AnalysisSession(createBytecodeEngine(), wasm);
     await session.analyzeFile(slow, 'slow.txt', inputs, settings('redis', null));
     const stale = session.rows(0, 10, 'other', 'line');
@@ -156,14 +169,26 @@ describe('AnalysisSession: a key file equals the same keys pasted', async () => 
   it('key patterns and command templates: samples fill the key views, templates leave the command table for the pattern report', () => {
     const schema = EXAMPLES.find((e) => e.name === 'Schema review (key patterns)')!;
     const session = new AnalysisSession(createBytecodeEngine());
-    const r = session.analyze({ ...inputs, keys: `plain:key\n${schema.inputs.keys}`, commands: schema.inputs.commands! }, { ...settings('redis', 'standard'), patternSamples: 5 });
+    const r = session.analyze(
+      { ...inputs, keys: `plain:key\n${schema.inputs.keys}`, commands: schema.inputs.commands! },
+      { ...settings('redis', 'standard'), patternSamples: 5 },
+    );
     expect(r.patterns!.patterns).toHaveLength(10);
     // 1 plain key and up to 5 samples per pattern (a small enumeration like <queue> repeats values: those are dropped).
     expect(r.keyCount).toBeGreaterThan(1 + 8 * 5);
     expect(r.keyCount).toBeLessThanOrEqual(1 + 10 * 5);
     expect(r.commands.filter((c) => c.kind === 'command')).toEqual([]);
     const templates = r.patterns!.templates.filter((t) => t.template && t.kind === 'command');
-    expect(templates.map((t) => `${t.line} ${t.verdicts['oss-cluster'].verdict}`)).toEqual(['3 always', '4 always', '5 always', '6 always', '8 never', '10 always', '12 depends', '14 never']);
+    expect(templates.map((t) => `${t.line} ${t.verdicts['oss-cluster'].verdict}`)).toEqual([
+      '3 always',
+      '4 always',
+      '5 always',
+      '6 always',
+      '8 never',
+      '10 always',
+      '12 depends',
+      '14 never',
+    ]);
     expect(r.problems.commands.filter((d) => d.code === 'template-crossslot').map((d) => d.line)).toEqual([8, 12, 14]);
     // Samples are placed under the policy like any key.
     expect(r.perSlot.reduce((a, b) => a + b, 0)).toBe(r.keyCount);

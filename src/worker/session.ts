@@ -1,10 +1,55 @@
 import {
-  analyzeCommands, analyzePatterns, commandKeys, crc16, createCustomPolicy, csvKeys, describeLayout, display, distribution, evenLayout, expandKeyList,
-  hasPlaceholder, KEY_ERROR_CODES, keyErrorMessage, markdownReport, MAX_MATRIX_PATTERNS, migrationDiff, newSpan, orderBySlot, parseKeyList,
-  parsePatternDocuments, parseRules, parseTopology, redisCliCreateLayout, redisPolicy, shardRows, slotTable, standardPolicy, STANDARD_RULES,
-  summarizeStream, TARGETS, tokenizeCommands, utf8, verdictChanges,
-  type CommandReport, type CsvKeyRow, type Diagnostic, type FileSlotter, type KeyList, type PatternDocuments, type PatternReport, type Policy,
-  type Distribution, type PolicyName, type ReasonOptions, type RegexEngine, type ReportInput, type ShardMap, type SlotTable, type StreamPolicy, type Target,
+  analyzeCommands,
+  analyzePatterns,
+  commandKeys,
+  crc16,
+  createCustomPolicy,
+  csvKeys,
+  describeLayout,
+  display,
+  distribution,
+  evenLayout,
+  expandKeyList,
+  hasPlaceholder,
+  KEY_ERROR_CODES,
+  keyErrorMessage,
+  markdownReport,
+  MAX_MATRIX_PATTERNS,
+  migrationDiff,
+  newSpan,
+  orderBySlot,
+  parseKeyList,
+  parsePatternDocuments,
+  parseRules,
+  parseTopology,
+  redisCliCreateLayout,
+  redisPolicy,
+  shardRows,
+  slotTable,
+  standardPolicy,
+  STANDARD_RULES,
+  summarizeStream,
+  TARGETS,
+  tokenizeCommands,
+  utf8,
+  verdictChanges,
+  type CommandReport,
+  type CsvKeyRow,
+  type Diagnostic,
+  type FileSlotter,
+  type KeyList,
+  type PatternDocuments,
+  type PatternReport,
+  type Policy,
+  type Distribution,
+  type PolicyName,
+  type ReasonOptions,
+  type RegexEngine,
+  type ReportInput,
+  type ShardMap,
+  type SlotTable,
+  type StreamPolicy,
+  type Target,
 } from '../core/index.ts';
 import { columnOf, diagnostic } from '../core/index.ts';
 import { FileKeys, keyOf, type FileKey, type Progress } from './file-keys.ts';
@@ -130,7 +175,10 @@ export class AnalysisSession {
     const lines = tokenizeCommands(commandBytes);
     problems.commands = lines.diagnostics.filter((x) => x.severity !== 'info');
     // Placeholders make a schema review: patterns in the Keys text (the editor's, not a file's), templates in Commands.
-    const docs = (keyBytes && hasPlaceholder(keyBytes)) || hasPlaceholder(commandBytes) ? parsePatternDocuments({ keys: keyBytes ?? new Uint8Array(), commands: commandBytes }) : null;
+    const docs =
+      (keyBytes && hasPlaceholder(keyBytes)) || hasPlaceholder(commandBytes)
+        ? parsePatternDocuments({ keys: keyBytes ?? new Uint8Array(), commands: commandBytes })
+        : null;
     const customSet = settings.policy === 'custom' && ruleSets.a.ok && ruleSets.a.rules.length > 0 ? ruleSets.a : undefined;
     const patterns = docs ? { docs, report: reviewPatterns(docs, policy, { ruleSet: customSet, samples: customSamples(docs) }) } : null;
     // Template lines (and transactions holding one) get template verdicts; the rest are ordinary commands.
@@ -155,7 +203,9 @@ export class AnalysisSession {
         if (!t.template || v.verdict === 'always' || v.verdict === 'no-keys') continue;
         const [from, to] = nameSpan.get(t.line) ?? [1, 2];
         const fix = t.fix ? ` — fix: ${t.fix.join(' ')}` : '';
-        problems.commands.push(diagnostic('warning', 'template-crossslot', `${v.verdict === 'error' ? 'refused' : `${v.verdict} single-slot`}: ${v.reason}${fix}`, t.line, from, to));
+        problems.commands.push(
+          diagnostic('warning', 'template-crossslot', `${v.verdict === 'error' ? 'refused' : `${v.verdict} single-slot`}: ${v.reason}${fix}`, t.line, from, to),
+        );
       }
       problems.commands.sort((a, b) => a.line - b.line || a.column - b.column);
     }
@@ -202,7 +252,15 @@ export class AnalysisSession {
     this.order = null;
   }
 
-  private report(p: Prepared, settings: Settings, keyCount: number, unplaced: number, d: ReportInput['distribution'], shards: ReportInput['shards'], migration: ReportInput['migration']): ReportInput {
+  private report(
+    p: Prepared,
+    settings: Settings,
+    keyCount: number,
+    unplaced: number,
+    d: ReportInput['distribution'],
+    shards: ReportInput['shards'],
+    migration: ReportInput['migration'],
+  ): ReportInput {
     return {
       policy: settings.policy,
       compare: settings.compare,
@@ -216,7 +274,11 @@ export class AnalysisSession {
       migration,
       generatedBy: 'Slot Playground',
       rules: p.rules(settings.policy),
-      compareRules: settings.compare ? (settings.compare === 'custom' && settings.policy === 'custom' ? p.rules('custom') : p.rules(settings.compare)) : undefined,
+      compareRules: settings.compare
+        ? settings.compare === 'custom' && settings.policy === 'custom'
+          ? p.rules('custom')
+          : p.rules(settings.compare)
+        : undefined,
       implicitShardKey: settings.implicitShardKey,
       warnings: p.warnings,
       patterns: p.patterns?.report ?? null,
@@ -257,7 +319,9 @@ export class AnalysisSession {
     const keyBytes = utf8(inputs.keys);
     const p = this.prepare(inputs, settings, keyBytes);
     // A pattern line stands for deterministic sample keys in every view that needs concrete keys.
-    const expanded = p.patterns?.docs.keys.patterns.length ? expandKeyList(p.patterns.docs.keys, { samples: settings.patternSamples, schema: p.patterns.docs.schema }) : null;
+    const expanded = p.patterns?.docs.keys.patterns.length
+      ? expandKeyList(p.patterns.docs.keys, { samples: settings.patternSamples, schema: p.patterns.docs.schema })
+      : null;
     const list = expanded ? expanded.list : parseKeyList(keyBytes);
     p.problems.keys = p.patterns ? p.patterns.report.keyDiagnostics : list.diagnostics;
     const main = slotTable(list, p.policy);
@@ -265,7 +329,10 @@ export class AnalysisSession {
     const d = distribution(list, main, p.shards);
     let migration: AnalysisResult['migration'] = null;
     if (p.other && compare) {
-      migration = { ...withoutMoved(migrationDiff(list, { table: main, shards: p.shards }, { table: compare, shards: p.shards })), commands: p.verdictChanges ?? [] };
+      migration = {
+        ...withoutMoved(migrationDiff(list, { table: main, shards: p.shards }, { table: compare, shards: p.shards })),
+        commands: p.verdictChanges ?? [],
+      };
     }
     const shardList = shardRows(p.shards, d.perShard);
     this.adopt(p, settings, this.report(p, settings, list.count, d.unplaced, d, shardList, migration), new TextKeys(list, main));
@@ -467,7 +534,9 @@ export class AnalysisSession {
       indexes.forEach((i, k) => {
         if (keys[k].invalid) return;
         const r = this.row(s, i, keys[k]);
-        page.push(r.slot >= 0 ? { key: r.key, tag: r.tag, slot: r.slot, shard: r.shard, rule: r.rule } : { key: r.key, tag: '', slot: '', shard: '', error: r.tag });
+        page.push(
+          r.slot >= 0 ? { key: r.key, tag: r.tag, slot: r.slot, shard: r.shard, rule: r.rule } : { key: r.key, tag: '', slot: '', shard: '', error: r.tag },
+        );
       });
       if (page.length === 0) continue;
       if (format === 'csv') {
@@ -554,7 +623,14 @@ function reviewPatterns(docs: PatternDocuments, policy: Policy, options: ReasonO
     return analyzePatterns(docs, policy, options);
   } catch (e) {
     const first = docs.keys.patterns[0]?.line ?? 1;
-    const failed = diagnostic('error', 'pattern-reasoning-failed', `the pattern review failed (${(e as Error).message}); the patterns still stand for sample keys in the other views`, first, 1, 2);
+    const failed = diagnostic(
+      'error',
+      'pattern-reasoning-failed',
+      `the pattern review failed (${(e as Error).message}); the patterns still stand for sample keys in the other views`,
+      first,
+      1,
+      2,
+    );
     return {
       policy: policy.name,
       mode: 'symbolic',

@@ -24,7 +24,11 @@ async function check(args: string[], input: string) {
     return { code: err.code, stdout: err.stdout, stderr: err.stderr };
   }
 }
-const json = (stdout: string) => stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+const json = (stdout: string) =>
+  stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 const isCrossSlot = (r: RespValue) => typeof r === 'object' && r !== null && 'error' in r && r.error.startsWith('CROSSSLOT');
 
 describe('hashslot check --policy redis --json agrees with a real server', () => {
@@ -57,8 +61,17 @@ describe('hashslot check contract', () => {
   const input = 'MSET user:1000:profile a user:1000:settings b\nMGET {u}:a {u}:b\n\n# note\nFOO bar\n';
   it('one JSON object per non-empty line, with keys, slots, verdict, reason and a fix', async () => {
     const rows = json((await check(['--policy', 'redis', '--json'], input)).stdout);
-    expect(rows.map((r) => [r.line, r.command, r.verdict])).toEqual([[1, 'MSET', 'crossslot'], [2, 'MGET', 'ok'], [4, '', 'comment'], [5, 'FOO', 'error']]);
-    expect(rows[0]).toMatchObject({ keys: ['user:1000:profile', 'user:1000:settings'], slots: [8918, 15083], suggestion: ['{user:1000}:profile', '{user:1000}:settings'] });
+    expect(rows.map((r) => [r.line, r.command, r.verdict])).toEqual([
+      [1, 'MSET', 'crossslot'],
+      [2, 'MGET', 'ok'],
+      [4, '', 'comment'],
+      [5, 'FOO', 'error'],
+    ]);
+    expect(rows[0]).toMatchObject({
+      keys: ['user:1000:profile', 'user:1000:settings'],
+      slots: [8918, 15083],
+      suggestion: ['{user:1000}:profile', '{user:1000}:settings'],
+    });
     expect(rows[2]).toEqual({ line: 4, command: '', keys: [], slots: [], verdict: 'comment', reason: 'comment' });
   });
   it('--target changes the verdict', async () => {

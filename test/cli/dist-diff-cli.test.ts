@@ -64,7 +64,22 @@ describe('hashslot diff on a realistic keyspace, checked against the real engine
     const dir = await mkdtemp(join(tmpdir(), 'hashslot-diff-'));
     await writeFile(join(dir, 'v1.txt'), '(?<tag>user:\\d+):.*\n.*\\{(?<tag>.*)\\}.*\n');
     await writeFile(join(dir, 'v2.txt'), '(?<tag>user:\\d+):.*\n(?<tag>bull:\\{[^}]*\\}):.*\n(?<tag>session):.*\n');
-    const lines = (await hashslot(['diff', '--from', 'custom', '--from-rules', join(dir, 'v1.txt'), '--to', 'custom', '--to-rules', join(dir, 'v2.txt'), '--json', '--input', KEYS])).map((l) => JSON.parse(l));
+    const lines = (
+      await hashslot([
+        'diff',
+        '--from',
+        'custom',
+        '--from-rules',
+        join(dir, 'v1.txt'),
+        '--to',
+        'custom',
+        '--to-rules',
+        join(dir, 'v2.txt'),
+        '--json',
+        '--input',
+        KEYS,
+      ])
+    ).map((l) => JSON.parse(l));
     const { summary } = lines[lines.length - 1];
     const perKey = lines.slice(0, -1);
     expect(summary.startUnmatched).toBe(perKey.filter((r) => !r.from.error && r.to.error === 'no-rule-matched').length);

@@ -33,7 +33,11 @@ async function patterns(args: string[], files: { keys?: string; commands?: strin
     return { code: err.code, stdout: err.stdout, stderr: err.stderr };
   }
 }
-const json = (stdout: string) => stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+const json = (stdout: string) =>
+  stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 const fixtureArgs = ['--input', FIXTURES + 'patterns-schema.txt', '--commands', FIXTURES + 'pattern-commands.txt'];
 
 describe('hashslot patterns on the e-commerce fixture', () => {
@@ -55,19 +59,51 @@ describe('hashslot patterns on the e-commerce fixture', () => {
     const kinds = rows.map((r) => r.kind);
     expect(kinds.filter((k) => k === 'pattern')).toHaveLength(10);
     expect(kinds.filter((k) => k === 'pair')).toHaveLength(45);
-    expect(rows[0]).toEqual({ kind: 'pattern', index: 0, line: 1, pattern: 'user:{<uid:int>}:profile', names: ['uid'], ok: true, hashing: { expr: '<uid>', kind: 'tag' }, warnings: [], sampled: false });
+    expect(rows[0]).toEqual({
+      kind: 'pattern',
+      index: 0,
+      line: 1,
+      pattern: 'user:{<uid:int>}:profile',
+      names: ['uid'],
+      ok: true,
+      hashing: { expr: '<uid>', kind: 'tag' },
+      warnings: [],
+      sampled: false,
+    });
     const search = rows.find((r) => r.kind === 'pair' && r.a === 8 && r.b === 9);
-    expect(search).toMatchObject({ verdict: 'depends', shared: ['q'], exact: true, sampled: false, different: { keys: ['search:{}:results', 'search:{}:count'] } });
+    expect(search).toMatchObject({
+      verdict: 'depends',
+      shared: ['q'],
+      exact: true,
+      sampled: false,
+      different: { keys: ['search:{}:results', 'search:{}:count'] },
+    });
     const mget = rows.find((r) => r.kind === 'template' && r.line === 8);
     expect(mget).toMatchObject({
-      command: 'MGET', keys: ['user:{<uid>}:profile', 'user:<uid>:settings'], verdict: 'never', template: true,
+      command: 'MGET',
+      keys: ['user:{<uid>}:profile', 'user:<uid>:settings'],
+      verdict: 'never',
+      template: true,
       fix: ['user:{<uid>}:profile', 'user:{<uid>}:settings'],
       targets: { 'oss-cluster': 'never', 'enterprise-proxy': 'always', 'enterprise-oss-api': 'never', 'active-active': 'always' },
     });
-    expect(rows.find((r) => r.kind === 'template' && r.line === 1)).toEqual({ kind: 'template', line: 1, command: '', keys: [], template: false, verdict: 'comment', reason: 'comment' });
+    expect(rows.find((r) => r.kind === 'template' && r.line === 1)).toEqual({
+      kind: 'template',
+      line: 1,
+      command: '',
+      keys: [],
+      template: false,
+      verdict: 'comment',
+      reason: 'comment',
+    });
     expect(rows[rows.length - 1]).toEqual({
-      kind: 'summary', policy: 'redis', mode: 'symbolic', target: 'oss-cluster', patterns: 10,
-      pairs: { always: 4, never: 40, depends: 1 }, templates: { always: 5, never: 2, depends: 1, 'no-keys': 1 },
+      kind: 'summary',
+      policy: 'redis',
+      mode: 'symbolic',
+      target: 'oss-cluster',
+      patterns: 10,
+      pairs: { always: 4, never: 40, depends: 1 },
+      templates: { always: 5, never: 2, depends: 1, 'no-keys': 1 },
     });
   });
   it('--fail-on fails CI when a template is not always single-slot on the target', async () => {
@@ -86,7 +122,11 @@ describe('hashslot patterns on the e-commerce fixture', () => {
   it('--policy custom samples through the rules and says so; --samples sets how many', async () => {
     const rows = json((await patterns([...fixtureArgs, '--json', '--policy', 'custom', '--rules', FIXTURES + 'rules-typical.txt', '--samples', '50'])).stdout);
     expect(rows[rows.length - 1]).toMatchObject({ policy: 'custom', mode: 'sampled' });
-    expect(rows.find((r) => r.kind === 'pair' && r.a === 0 && r.b === 1)).toMatchObject({ verdict: 'always', sampled: true, reason: 'one slot for 50 of 50 sampled values' });
+    expect(rows.find((r) => r.kind === 'pair' && r.a === 0 && r.b === 1)).toMatchObject({
+      verdict: 'always',
+      sampled: true,
+      reason: 'one slot for 50 of 50 sampled values',
+    });
     expect(rows.find((r) => r.kind === 'pattern' && r.index === 4).warnings[0]).toMatchObject({ code: 'no-rule-matched' });
   });
 });

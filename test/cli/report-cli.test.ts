@@ -36,7 +36,15 @@ describe('hashslot report on the e-commerce fixtures', () => {
     const { code, stdout, stderr } = await report(['--compare', 'standard']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    for (const heading of ['# Hash-slot review', '## Policy and topology', '## Distribution', '## Hot tags', '## Co-location groups', '## Failing commands', '## Migration: Redis → Standard']) {
+    for (const heading of [
+      '# Hash-slot review',
+      '## Policy and topology',
+      '## Distribution',
+      '## Hot tags',
+      '## Co-location groups',
+      '## Failing commands',
+      '## Migration: Redis → Standard',
+    ]) {
       expect(stdout.split('\n')).toContain(heading);
     }
     expect(stdout.split('\n').length).toBeLessThan(150); // reads in a minute

@@ -38,7 +38,10 @@ describe('hashslot slots --json agrees with the real engines', () => {
   it('--policy redis equals CLUSTER KEYSLOT', async () => {
     const { code, stdout } = await hashslot(['slots', '--policy', 'redis', '--json'], input);
     expect(code).toBe(0);
-    const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(keys.length);
     expect(lines.map((l) => l.slot)).toEqual(await env.redis.keyslots(keys));
     for (const l of lines) expect(l.slot).toBe(slotOfBytes(tagBytes(l.tag)));
@@ -48,17 +51,26 @@ describe('hashslot slots --json agrees with the real engines', () => {
     const rulesFile = join(FIXTURES, 'rules-typical.txt');
     const ruleTexts = ['(?<tag>user:\\d+):.*', 'bull:\\{(?<tag>[^}]+)\\}:.*', '.*\\{(?<tag>.*)\\}.*'];
     for (const [args, rules] of [
-      [['--policy', 'standard'], ['.*\\{(?<tag>.*)\\}.*', '(?<tag>.*)']],
+      [
+        ['--policy', 'standard'],
+        ['.*\\{(?<tag>.*)\\}.*', '(?<tag>.*)'],
+      ],
       [['--policy', 'custom', '--rules', rulesFile], ruleTexts],
     ] as const) {
       const { code, stdout } = await hashslot(['slots', ...args, '--json'], input);
       expect(code).toBe(0);
-      const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+      const lines = stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       const pcre = await pcreMatchMany(rules.map((pattern) => ({ pattern, subjects: keys })));
       const bad: object[] = [];
       keys.forEach((key, k) => {
         const r = pcre.findIndex((res) => res[k].matched);
-        const expected = r < 0 ? { error: 'no-rule-matched' } : { slot: slotOfBytes(pcre[r][k].groups.tag ?? new Uint8Array()), rule: r + 1, tag: latin1(pcre[r][k].groups.tag ?? new Uint8Array()) };
+        const expected =
+          r < 0
+            ? { error: 'no-rule-matched' }
+            : { slot: slotOfBytes(pcre[r][k].groups.tag ?? new Uint8Array()), rule: r + 1, tag: latin1(pcre[r][k].groups.tag ?? new Uint8Array()) };
         const got = lines[k].error ? { error: lines[k].error } : { slot: lines[k].slot, rule: lines[k].rule, tag: latin1(tagBytes(lines[k].tag)) };
         if (JSON.stringify(got) !== JSON.stringify(expected) && bad.length < 5) bad.push({ key: latin1(key), got, expected });
       });
@@ -70,7 +82,11 @@ describe('hashslot slots --json agrees with the real engines', () => {
 describe('hashslot slots --engine re2 (an independent second engine)', () => {
   it('gives the same results as the default engine on the typical rules', async () => {
     const rules = join(FIXTURES, 'rules-typical.txt');
-    const sample = keys.slice(0, 1000).map((k) => quote(k)).join('\n') + '\n';
+    const sample =
+      keys
+        .slice(0, 1000)
+        .map((k) => quote(k))
+        .join('\n') + '\n';
     const ours = await hashslot(['slots', '--policy', 'custom', '--rules', rules, '--json'], sample);
     const re2 = await hashslot(['slots', '--policy', 'custom', '--rules', rules, '--json', '--engine', 're2'], sample);
     expect(re2.code).toBe(0);
@@ -82,7 +98,12 @@ describe('hashslot slots contract', () => {
   it('one JSON object per non-empty input line, in order; CRLF works; bad lines are results', async () => {
     const { code, stdout } = await hashslot(['slots', '--policy', 'standard', '--json'], 'foo\r\n\r\n{}foo\n"bad\n""\n');
     expect(code).toBe(0);
-    expect(stdout.trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual([
+    expect(
+      stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
       { slot: 12182, tag: 'foo', rule: 2 },
       { slot: 0, tag: '""', rule: 1 },
       { error: 'unbalanced-quote', line: 4, column: 1, message: 'unbalanced quote: no closing " on this line' },

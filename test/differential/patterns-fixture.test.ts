@@ -1,8 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  analyzePatterns, createBytecodeEngine, createCustomPolicy, parsePatternDocuments, parseRules, redisPolicy, STANDARD_RULES,
-  standardPolicy, TARGETS, verdictMatrix, type PatternReport, type Policy,
+  analyzePatterns,
+  createBytecodeEngine,
+  createCustomPolicy,
+  parsePatternDocuments,
+  parseRules,
+  redisPolicy,
+  STANDARD_RULES,
+  standardPolicy,
+  TARGETS,
+  verdictMatrix,
+  type PatternReport,
+  type Policy,
 } from '../../src/core/index.ts';
 import { startRedisCluster, type RedisOracle } from '../oracles/redis-server.ts';
 import { pcreSlots, redisSlots, type SlotOracle } from '../support/oracle-slots.ts';
@@ -54,7 +64,16 @@ describe('the e-commerce schema under the Redis policy', () => {
   const r = analyzePatterns(docs, redisPolicy);
   it('hashes what a reviewer reads off the patterns, and warns about the free-text search query', () => {
     expect(r.patterns.map((p) => `${p.hashing!.hashing.kind} ${p.hashing!.hashing.expr}`)).toEqual([
-      'tag <uid>', 'tag <uid>', 'tag <uid>', 'key user:<uid>:settings', 'key session:<sid>', 'tag <queue>', 'tag <queue>', 'tag <ip>', 'tag <q>', 'tag <q>',
+      'tag <uid>',
+      'tag <uid>',
+      'tag <uid>',
+      'key user:<uid>:settings',
+      'key session:<sid>',
+      'tag <queue>',
+      'tag <queue>',
+      'tag <ip>',
+      'tag <q>',
+      'tag <q>',
     ]);
     expect(r.patterns[8].hashing!.warnings.map((w) => w.message)).toEqual([
       'when <q> is empty, it hashes the whole key instead of <q>',
@@ -113,7 +132,7 @@ describe('the same schema under the Standard policy', () => {
     expect(letters(r)[8]).toBe('N N N N N N N N - A');
     expect(templateTable(r)[7]).toBe('12 MSET always always always always');
   });
-  it('passes the sampling cross-check against pcre2test running Standard\'s rules', async () => {
+  it("passes the sampling cross-check against pcre2test running Standard's rules", async () => {
     await crossChecked(r, pcreSlots(STANDARD_RULES), 202);
   });
 });

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  analyzePatterns, createReasoner, instantiate, parseKeyPatterns, parsePatternDocuments, redisPolicy, STANDARD_RULES, standardPolicy, utf8,
+  analyzePatterns,
+  createReasoner,
+  instantiate,
+  parseKeyPatterns,
+  parsePatternDocuments,
+  redisPolicy,
+  STANDARD_RULES,
+  standardPolicy,
+  utf8,
   type Policy,
 } from '../../src/core/index.ts';
 import { startRedisCluster, type RedisOracle } from '../oracles/redis-server.ts';
@@ -72,7 +80,10 @@ describe('pattern verdicts agree with the real engines on sampled bindings', () 
     const names = Object.keys(NAME_TYPES);
     const texts = Array.from({ length: 150 }, () => randomPattern(rand, names));
     const doc = parseKeyPatterns(utf8(texts.join('\n')));
-    for (const [policy, oracle] of [[redisPolicy, redisSlots(redis)], [standardPolicy, pcreSlots(STANDARD_RULES)]] as const) {
+    for (const [policy, oracle] of [
+      [redisPolicy, redisSlots(redis)],
+      [standardPolicy, pcreSlots(STANDARD_RULES)],
+    ] as const) {
       const reasoner = createReasoner(policy, doc.schema);
       const examples = doc.patterns.flatMap((p) => reasoner.hashing(p.parts).warnings.map((w) => w.example));
       expect(examples.length).toBeGreaterThan(50);
@@ -92,7 +103,10 @@ describe('differences that only lengths or CRC-neutral bytes make, against the r
     ['xc<a:int>:<b:int>', 'a<a:int>:<b:int>'],
     ['a<a:int>a<b:int>', 'b<a:int>z<b:int>'],
   ];
-  for (const [policy, oracle] of [[redisPolicy, () => redisSlots(redis)], [standardPolicy, () => pcreSlots(STANDARD_RULES)]] as const) {
+  for (const [policy, oracle] of [
+    [redisPolicy, () => redisSlots(redis)],
+    [standardPolicy, () => pcreSlots(STANDARD_RULES)],
+  ] as const) {
     it(`${policy.name}: verdicts hold and every example shows its outcome`, async () => {
       const { questions: qs, schemaOf } = questions(policy, [...twinGroups(SEED + 4, 120), ...LENGTH_GROUPS]);
       const result = await crossCheck(oracle(), (q) => schemaOf.get(q)!, qs, { samples: SAMPLES, seed: SEED + 4 });
@@ -117,7 +131,16 @@ describe('differences that only lengths or CRC-neutral bytes make, against the r
 });
 
 /** Command families with key placeholders K (each becomes a random pattern of the unit's names). */
-const FAMILIES = ['MSET K 1 K 2', 'MGET K K', 'DEL K K K', 'SUNIONSTORE K K K', 'RENAME K K', 'LMOVE K K LEFT RIGHT', 'EXISTS K K', 'MULTI\nSET K v\nINCR K\nEXEC'];
+const FAMILIES = [
+  'MSET K 1 K 2',
+  'MGET K K',
+  'DEL K K K',
+  'SUNIONSTORE K K K',
+  'RENAME K K',
+  'LMOVE K K LEFT RIGHT',
+  'EXISTS K K',
+  'MULTI\nSET K v\nINCR K\nEXEC',
+];
 
 describe('command template verdicts agree with a real cluster node (CROSSSLOT or not)', () => {
   it('on random templates: always is never refused, never only by chance, depends shows both', async () => {
@@ -146,4 +169,3 @@ describe('command template verdicts agree with a real cluster node (CROSSSLOT or
     for (const v of ['always', 'never', 'depends']) expect(counts[v] ?? 0).toBeGreaterThan(5);
   });
 });
-

@@ -26,7 +26,11 @@ function compare(keys: Uint8Array[], ours: CoreResult[], pcre: CoreResult[]) {
     const b = pcre[i];
     const same = a.rule === b.rule && (a.tag === null) === (b.tag === null) && (a.tag === null || latin1(a.tag) === latin1(b.tag!));
     if (!same && bad.length < 8) {
-      bad.push({ key: JSON.stringify(latin1(key)), ours: [a.rule, a.tag && JSON.stringify(latin1(a.tag))], pcre: [b.rule, b.tag && JSON.stringify(latin1(b.tag))] });
+      bad.push({
+        key: JSON.stringify(latin1(key)),
+        ours: [a.rule, a.tag && JSON.stringify(latin1(a.tag))],
+        pcre: [b.rule, b.tag && JSON.stringify(latin1(b.tag))],
+      });
     }
   });
   return bad;
@@ -54,8 +58,14 @@ const RULE_SETS: { name: string; rules: string[]; alphabet?: string[] }[] = [
   { name: 'bytes', rules: ['(?<tag>é+)', '(?<tag>\\xff\\x00?)', '(?<tag>[\\x80-\\xff]+)', '(?<tag>\\C\\C)', '(?<tag>\\h+)\\v'] },
   { name: 'escapes', rules: ['(?<tag>\\Q{}*\\E)+', '(?<tag>\\x{7b}[^\\x7d]*)', '(?<tag>\\t|\\e|\\cA|\\o{101}|\\101)'] },
   // Found in review: quantifiers after \Q…\E, \E and comments; \E inside classes; caseless POSIX.
-  { name: 'quoting and comments', rules: ['(?<tag>\\Qab\\E+)c', '(?<tag>a\\E+)c', '(?<tag>ab\\Q\\E+)c', '(?<tag>a\\Q\\E*)c', '(?<tag>a(?#c)+)c', '(?<tag>a*(?#c)?)c'] },
-  { name: 'extended and classes', rules: ['(?x)(?<tag>a* ?)c', '(?x)(?<tag>a+ ?)b', '(?<tag>[a\\E-z]+)c', '(?<tag>[\\E]a]+)c', '(?<tag>[^\\Q\\E]a]+)c', '(?i)(?<tag>[[:^upper:]]+)'] },
+  {
+    name: 'quoting and comments',
+    rules: ['(?<tag>\\Qab\\E+)c', '(?<tag>a\\E+)c', '(?<tag>ab\\Q\\E+)c', '(?<tag>a\\Q\\E*)c', '(?<tag>a(?#c)+)c', '(?<tag>a*(?#c)?)c'],
+  },
+  {
+    name: 'extended and classes',
+    rules: ['(?x)(?<tag>a* ?)c', '(?x)(?<tag>a+ ?)b', '(?<tag>[a\\E-z]+)c', '(?<tag>[\\E]a]+)c', '(?<tag>[^\\Q\\E]a]+)c', '(?i)(?<tag>[[:^upper:]]+)'],
+  },
 ];
 
 describe('Custom rules equal real PCRE (pcre2test, non-UTF, anchored)', () => {

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../support/cli-env.ts';
 
-
 export interface CliRun {
   code: number | null;
   stdout: string;
@@ -19,11 +18,7 @@ export interface CliRun {
  * 200 MB input is never held whole). `onStdout` sees every output chunk; without it stdout is kept.
  * The child reports its own peak RSS on exit through a preloaded module, on stderr.
  */
-export async function hashslot(
-  args: string[],
-  input: Uint8Array | Iterable<Uint8Array>,
-  onStdout?: (chunk: Buffer) => void,
-): Promise<CliRun> {
+export async function hashslot(args: string[], input: Uint8Array | Iterable<Uint8Array>, onStdout?: (chunk: Buffer) => void): Promise<CliRun> {
   const dir = mkdtempSync(join(tmpdir(), 'hashslot-limits-'));
   const preload = join(dir, 'max-rss.mjs');
   writeFileSync(preload, "process.on('exit', () => process.stderr.write(`\\nmax-rss:${process.resourceUsage().maxRSS * 1024}\\n`));\n");

@@ -7,8 +7,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  analyzeCommands, createBytecodeEngine, createCustomPolicy, INVALID_LINE, keyAt, keyErrorMessage, KEY_TOO_LONG, latin1, MAX_KEY_BYTES,
-  newSpan, parseKeyList, parseRules, redisPolicy, slotTable, standardPolicy, tokenizeCommands, utf8, type Policy,
+  analyzeCommands,
+  createBytecodeEngine,
+  createCustomPolicy,
+  INVALID_LINE,
+  keyAt,
+  keyErrorMessage,
+  KEY_TOO_LONG,
+  latin1,
+  MAX_KEY_BYTES,
+  newSpan,
+  parseKeyList,
+  parseRules,
+  redisPolicy,
+  slotTable,
+  standardPolicy,
+  tokenizeCommands,
+  utf8,
+  type Policy,
 } from '../../src/core/index.ts';
 import { slotsOfFile } from '../../src/core/slots/scan.ts';
 import { loadWasmSlotter } from '../../src/engines/scan/wasm-slotter.ts';
@@ -29,7 +45,11 @@ function locate(policy: Policy, key: Uint8Array) {
 const customPolicy = (rules: string) => createCustomPolicy(parseRules(rules), createBytecodeEngine());
 const lf = utf8('\n');
 const file = (...lines: Uint8Array[]) => concat(lines.flatMap((l) => [l, lf]));
-const jsonLines = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const jsonLines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 let dir: string;
 let redis: RedisOracle;
@@ -100,7 +120,10 @@ describe('a single 4 MB key is handled', () => {
     expect(locate(customPolicy('(?<tag>(?:x?){100})'), key).slot).toBe(KEY_TOO_LONG);
     expect(keyErrorMessage(KEY_TOO_LONG, key.length)).toBe(message);
     const cli = await hashslot(['slots', '--policy', 'custom', '--rules', rules, '--json'], file(utf8('xx'), key));
-    expect(jsonLines(cli.stdout)).toEqual([{ slot: referenceSlot(utf8('xx')), tag: 'xx', rule: 1 }, { error: 'key-too-long', message }]);
+    expect(jsonLines(cli.stdout)).toEqual([
+      { slot: referenceSlot(utf8('xx')), tag: 'xx', rule: 1 },
+      { error: 'key-too-long', message },
+    ]);
   });
 });
 
@@ -115,7 +138,7 @@ describe(`a key above the limit (${MAX_KEY_BYTES} bytes) is refused politely, th
 
   it('the limit is 16 MiB', () => expect(MAX_KEY_BYTES).toBe(16 * 1024 * 1024));
 
-  it('key-list parser: an error on the key\'s line, the key invalid, its neighbours read', () => {
+  it("key-list parser: an error on the key's line, the key invalid, its neighbours read", () => {
     const list = parseKeyList(file(utf8('before'), big, utf8('after')));
     expect(list.diagnostics).toEqual([{ severity: 'error', code: 'key-too-long', message: MESSAGE, line: 2, column: 1, endLine: 2, endColumn: TOO_LONG + 1 }]);
     expect(Array.from(list.invalid)).toEqual([0, 1, 0]);
@@ -144,7 +167,7 @@ describe(`a key above the limit (${MAX_KEY_BYTES} bytes) is refused politely, th
     expect(keyErrorMessage(KEY_TOO_LONG, TOO_LONG)).toBe(MESSAGE);
   });
 
-  it('slotsOfFile and the WebAssembly slotter give the parser\'s result: an unreadable line (-3)', async () => {
+  it("slotsOfFile and the WebAssembly slotter give the parser's result: an unreadable line (-3)", async () => {
     const f = file(utf8('a'), big, concat([big, cr]), concat([atLimit, cr]), concat([utf8('"'), big, utf8('"')]), atLimit, utf8('b'));
     const reference = Array.from(slotTable(parseKeyList(f), redisPolicy).slots);
     const atLimitSlot = referenceSlot(atLimit.subarray(101, 105));
@@ -157,7 +180,7 @@ describe(`a key above the limit (${MAX_KEY_BYTES} bytes) is refused politely, th
     }
   });
 
-  it('hashslot slots: the key\'s line gets the message (JSON and table), the other keys their slots, exit 0', async () => {
+  it("hashslot slots: the key's line gets the message (JSON and table), the other keys their slots, exit 0", async () => {
     const input = file(utf8('before'), big, utf8('after'));
     const json = await hashslot(['slots', '--policy', 'redis', '--json'], input);
     expect(json.code).toBe(0);
@@ -173,7 +196,7 @@ describe(`a key above the limit (${MAX_KEY_BYTES} bytes) is refused politely, th
     expect(lines.at(-1)).toBe(`line 2, column 1: key-too-long: ${MESSAGE}`);
   });
 
-  it('hashslot dist: the key\'s line gets the message, the distribution counts the others', async () => {
+  it("hashslot dist: the key's line gets the message, the distribution counts the others", async () => {
     const cli = await hashslot(['dist', '--policy', 'redis', '--json'], file(utf8('before'), big));
     const out = jsonLines(cli.stdout);
     expect(out[1]).toEqual({ key: null, error: 'key-too-long', line: 2, message: MESSAGE });

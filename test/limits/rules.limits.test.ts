@@ -6,7 +6,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBytecodeEngine, createCustomPolicy, latin1, MAX_RULE_BYTES, MAX_RULES, newSpan, NO_RULE_MATCHED, parseRules, utf8 } from '../../src/core/index.ts';
+import {
+  createBytecodeEngine,
+  createCustomPolicy,
+  latin1,
+  MAX_RULE_BYTES,
+  MAX_RULES,
+  newSpan,
+  NO_RULE_MATCHED,
+  parseRules,
+  utf8,
+} from '../../src/core/index.ts';
 import { parseRule } from '../../src/core/rules/parse.ts';
 import { pcreMatchMany } from '../oracles/pcre2.ts';
 import { hashslot } from './cli.ts';
@@ -15,7 +25,8 @@ let dir: string;
 beforeAll(() => void (dir = mkdtempSync(join(tmpdir(), 'limits-rules-'))));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const problems = (rules: string) => parseRules(rules).diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, line: d.line, column: d.column }));
+const problems = (rules: string) =>
+  parseRules(rules).diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, line: d.line, column: d.column }));
 
 /** `hashslot slots --policy custom --rules FILE` on one key: what a user of the CLI sees. */
 async function cliWithRules(rules: string) {
@@ -53,16 +64,21 @@ describe('rule count and size (Redis Cloud: 32 rules of 256 bytes)', () => {
     const rule = `(?<tag>${'é'.repeat(125)})`;
     expect(rule.length).toBe(133);
     // The 125th é (column 132) straddles bytes 256 and 257: the marker starts just after it.
-    expect(problems(rule)).toEqual([{ severity: 'error', code: 'rule-too-long', message: 'rule is 258 bytes long; at most 256 are allowed', line: 1, column: 133 }]);
+    expect(problems(rule)).toEqual([
+      { severity: 'error', code: 'rule-too-long', message: 'rule is 258 bytes long; at most 256 are allowed', line: 1, column: 133 },
+    ]);
   });
 
   it('the CLI refuses such a rules file with the same messages, exit 2', async () => {
     expect(await cliWithRules(rules(33))).toEqual({ code: 2, stderr: 'hashslot: rules.txt:33:1: too-many-rules: rule 33: at most 32 rules are allowed' });
-    expect(await cliWithRules(`(?<tag>${'a'.repeat(249)})`)).toEqual({ code: 2, stderr: 'hashslot: rules.txt:1:257: rule-too-long: rule is 257 bytes long; at most 256 are allowed' });
+    expect(await cliWithRules(`(?<tag>${'a'.repeat(249)})`)).toEqual({
+      code: 2,
+      stderr: 'hashslot: rules.txt:1:257: rule-too-long: rule is 257 bytes long; at most 256 are allowed',
+    });
   });
 });
 
-describe('catastrophic-backtracking shapes run in linear time, with PCRE2\'s answers', () => {
+describe("catastrophic-backtracking shapes run in linear time, with PCRE2's answers", () => {
   const a = (n: number, tail: string) => utf8('a'.repeat(n) + tail);
   const y = (n: number, tail: string) => utf8('y'.repeat(n) + tail);
   const cases: { rule: string; pattern: string; keys: Uint8Array[] }[] = [
@@ -123,6 +139,9 @@ describe('deeply nested groups: a clear diagnostic, never a stack overflow', () 
   });
 
   it('the CLI refuses a rules file of 10,000 nested parentheses with the message, exit 2', async () => {
-    expect(await cliWithRules(nested(10_000))).toEqual({ code: 2, stderr: 'hashslot: rules.txt:1:257: rule-too-long: rule is 20009 bytes long; at most 256 are allowed' });
+    expect(await cliWithRules(nested(10_000))).toEqual({
+      code: 2,
+      stderr: 'hashslot: rules.txt:1:257: rule-too-long: rule is 20009 bytes long; at most 256 are allowed',
+    });
   });
 });

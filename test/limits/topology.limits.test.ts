@@ -21,33 +21,73 @@ describe('malformed topology: every paste gets a message, none throws', () => {
   it.each([
     ['garbage text', 'hello world', false, [['error', 'unrecognized-topology', UNRECOGNIZED]]],
     ['binary junk', '\u0000\u0001\uffff\ud800', false, [['error', 'unrecognized-topology', UNRECOGNIZED]]],
-    ['a CLUSTER NODES line cut short', `${A} 127.0.0.1:30001@40001 master`, false, [
-      ['error', 'bad-nodes-line', 'a CLUSTER NODES line needs at least 8 fields (id, address, flags, master, ping, pong, epoch, link), this one has 3'],
-    ]],
-    ['a slot range past 16383', node('0-16384'), true, [
-      ['error', 'bad-slot', '"0-16384" is not a slot range within 0-16383'],
-      ['warning', 'unassigned-slots', 'slots 0-16383 are not assigned to any shard (16384 slots)'],
-    ]],
-    ['a slot that is not a number', node('abc'), true, [
-      ['error', 'bad-slot', '"abc" is not a slot, a range a-b, or a migrating [N->-id] / importing [N-<-id] slot'],
-      ['warning', 'unassigned-slots', 'slots 0-16383 are not assigned to any shard (16384 slots)'],
-    ]],
+    [
+      'a CLUSTER NODES line cut short',
+      `${A} 127.0.0.1:30001@40001 master`,
+      false,
+      [['error', 'bad-nodes-line', 'a CLUSTER NODES line needs at least 8 fields (id, address, flags, master, ping, pong, epoch, link), this one has 3']],
+    ],
+    [
+      'a slot range past 16383',
+      node('0-16384'),
+      true,
+      [
+        ['error', 'bad-slot', '"0-16384" is not a slot range within 0-16383'],
+        ['warning', 'unassigned-slots', 'slots 0-16383 are not assigned to any shard (16384 slots)'],
+      ],
+    ],
+    [
+      'a slot that is not a number',
+      node('abc'),
+      true,
+      [
+        ['error', 'bad-slot', '"abc" is not a slot, a range a-b, or a migrating [N->-id] / importing [N-<-id] slot'],
+        ['warning', 'unassigned-slots', 'slots 0-16383 are not assigned to any shard (16384 slots)'],
+      ],
+    ],
     ['slots nobody owns', node('0-8000'), true, [['warning', 'unassigned-slots', 'slots 8001-16383 are not assigned to any shard (8383 slots)']]],
-    ['a negative slot (JSON CLUSTER SLOTS)', '[[-1,0,["127.0.0.1",30001]]]', false, [['error', 'bad-slot', 'CLUSTER SLOTS entry 1: -1-0 is not a slot range within 0-16383']]],
-    ['a reversed range (JSON CLUSTER SLOTS)', '[[100,0,["127.0.0.1",30001]]]', false, [['error', 'bad-slot', 'CLUSTER SLOTS entry 1: 100-0 is not a slot range within 0-16383']]],
-    ['a CLUSTER SLOTS entry without a port', '[[0,16383,["127.0.0.1"]]]', false, [
-      ['error', 'bad-slots-entry', 'CLUSTER SLOTS entry 1 (slots 0-16383) has no valid master node [endpoint, port, id]'],
-    ]],
-    ['CLUSTER SHARDS slots that are not pairs', JSON.stringify([{ slots: [0], nodes: [{ id: A, ip: '10.0.0.1', port: 1, role: 'master' }] }]), false, [
-      ['error', 'bad-slots-entry', 'CLUSTER SHARDS entry 1: "slots" should be a list of start/end pairs'],
-    ]],
-    ['redis-cli items out of order', '1) 1) (integer) 0\n   3) (integer) 16383', false, [['error', 'bad-reply', 'item 3) does not continue any open list here (expected item 2)']]],
-    ['10,000 nested JSON arrays', '['.repeat(10_000) + ']'.repeat(10_000), false, [
-      ['error', 'unrecognized-topology', 'this reply is neither CLUSTER SLOTS (start, end, nodes…) nor CLUSTER SHARDS (slots, nodes)'],
-    ]],
-    ['2,000 nested redis-cli lists', Array.from({ length: 2000 }, (_, k) => ' '.repeat(3 * k) + '1) ').join('\n'), false, [
-      ['error', 'bad-reply', 'item 1) does not continue any open list here (expected item 2)'],
-    ]],
+    [
+      'a negative slot (JSON CLUSTER SLOTS)',
+      '[[-1,0,["127.0.0.1",30001]]]',
+      false,
+      [['error', 'bad-slot', 'CLUSTER SLOTS entry 1: -1-0 is not a slot range within 0-16383']],
+    ],
+    [
+      'a reversed range (JSON CLUSTER SLOTS)',
+      '[[100,0,["127.0.0.1",30001]]]',
+      false,
+      [['error', 'bad-slot', 'CLUSTER SLOTS entry 1: 100-0 is not a slot range within 0-16383']],
+    ],
+    [
+      'a CLUSTER SLOTS entry without a port',
+      '[[0,16383,["127.0.0.1"]]]',
+      false,
+      [['error', 'bad-slots-entry', 'CLUSTER SLOTS entry 1 (slots 0-16383) has no valid master node [endpoint, port, id]']],
+    ],
+    [
+      'CLUSTER SHARDS slots that are not pairs',
+      JSON.stringify([{ slots: [0], nodes: [{ id: A, ip: '10.0.0.1', port: 1, role: 'master' }] }]),
+      false,
+      [['error', 'bad-slots-entry', 'CLUSTER SHARDS entry 1: "slots" should be a list of start/end pairs']],
+    ],
+    [
+      'redis-cli items out of order',
+      '1) 1) (integer) 0\n   3) (integer) 16383',
+      false,
+      [['error', 'bad-reply', 'item 3) does not continue any open list here (expected item 2)']],
+    ],
+    [
+      '10,000 nested JSON arrays',
+      '['.repeat(10_000) + ']'.repeat(10_000),
+      false,
+      [['error', 'unrecognized-topology', 'this reply is neither CLUSTER SLOTS (start, end, nodes…) nor CLUSTER SHARDS (slots, nodes)']],
+    ],
+    [
+      '2,000 nested redis-cli lists',
+      Array.from({ length: 2000 }, (_, k) => ' '.repeat(3 * k) + '1) ').join('\n'),
+      false,
+      [['error', 'bad-reply', 'item 1) does not continue any open list here (expected item 2)']],
+    ],
   ] as const)('%s', (_name, text, hasTopology, expected) => {
     const r = parseTopology(text);
     expect(r.topology !== null).toBe(hasTopology);

@@ -18,8 +18,5 @@ export function findExecutable(name: string, debianPackage: string): string {
       // Not in this directory; keep looking.
     }
   }
-  throw new Error(
-    `${name} not found on PATH; the test oracle needs the real engine. ` +
-      `Install it with: apt-get install ${debianPackage}`,
-  );
+  throw new Error(`${name} not found on PATH; the test oracle needs the real engine. ` + `Install it with: apt-get install ${debianPackage}`);
 }

@@ -116,11 +116,7 @@ function printLikePcre2test(bytes: Uint8Array, width: number): string {
   return out.toString('latin1');
 }
 
-type Step =
-  | { kind: 'command' }
-  | { kind: 'pattern'; job: number }
-  | { kind: 'subject'; job: number; index: number }
-  | { kind: 'end'; job: number };
+type Step = { kind: 'command' } | { kind: 'pattern'; job: number } | { kind: 'subject'; job: number; index: number } | { kind: 'end'; job: number };
 
 interface Script {
   lines: string[];
@@ -203,7 +199,9 @@ function sliceGroup(subject: Uint8Array, widths: Int32Array, printed: string, gr
   const start = offsetForSuffixWidth(widths, rest.length + text.length);
   const total = printed.length;
   if (
-    end < 0 || start < 0 || start > end ||
+    end < 0 ||
+    start < 0 ||
+    start > end ||
     printed.slice(total - rest.length) !== rest ||
     printed.slice(total - rest.length - text.length, total - rest.length) !== text
   ) {
@@ -215,8 +213,7 @@ function sliceGroup(subject: Uint8Array, widths: Int32Array, printed: string, gr
 const NO_MATCH = 'No match';
 
 function parseSubjectOutput(subject: Uint8Array, info: CompiledInfo, output: string[]): PcreResult {
-  const unsetGroups = (): Record<string, Uint8Array | null> =>
-    Object.fromEntries([...info.names.keys()].map((name) => [name, null]));
+  const unsetGroups = (): Record<string, Uint8Array | null> => Object.fromEntries([...info.names.keys()].map((name) => [name, null]));
   if (info.compileError !== null) {
     return { matched: false, groups: unsetGroups(), match: null, error: `compile error: ${info.compileError}` };
   }
@@ -271,7 +268,10 @@ class OutputParser {
   readonly results: PcreResult[][];
   readonly compileErrors: (string | null)[];
 
-  constructor(private readonly script: Script, private readonly jobs: PcreJob[]) {
+  constructor(
+    private readonly script: Script,
+    private readonly jobs: PcreJob[],
+  ) {
     this.results = jobs.map(() => []);
     this.compileErrors = jobs.map(() => null);
   }

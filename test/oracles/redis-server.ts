@@ -85,17 +85,27 @@ export async function freePorts(count: number): Promise<number[]> {
 
 function redisArgs(dir: string, port: number, busPort: number): string[] {
   return [
-    '--port', String(port),
+    '--port',
+    String(port),
     // The cluster bus defaults to port+10000, which may be taken or exceed 65535.
-    '--cluster-port', String(busPort),
-    '--bind', '127.0.0.1',
-    '--protected-mode', 'yes',
-    '--daemonize', 'no',
-    '--cluster-enabled', 'yes',
-    '--cluster-config-file', join(dir, 'nodes.conf'),
-    '--dir', dir,
-    '--save', '',
-    '--appendonly', 'no',
+    '--cluster-port',
+    String(busPort),
+    '--bind',
+    '127.0.0.1',
+    '--protected-mode',
+    'yes',
+    '--daemonize',
+    'no',
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    join(dir, 'nodes.conf'),
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
   ];
 }
 
@@ -200,10 +210,7 @@ async function startOnce(redisPath: string): Promise<RedisOracle> {
         // No reply comes back: the server closes the connection as it exits.
         conn.send([['SHUTDOWN', 'NOSAVE']]).catch(() => {});
       }
-      const timedOut = await Promise.race([
-        exited(child).then(() => false),
-        sleep(STOP_TIMEOUT_MS).then(() => true),
-      ]);
+      const timedOut = await Promise.race([exited(child).then(() => false), sleep(STOP_TIMEOUT_MS).then(() => true)]);
       if (timedOut) {
         killQuietly(redisPid);
         killQuietly(child.pid);

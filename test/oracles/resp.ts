@@ -42,14 +42,16 @@ function parseValue(buf: Buffer, start: number): Parsed {
       return { value: { error: buf.toString('utf8', start + 1, lineEnd) }, next: afterHeader };
     case 0x3a: // ':' integer (values beyond 2^53 lose precision; slots and counts never get there)
       return { value: Number(header), next: afterHeader };
-    case 0x24: { // '$' bulk string
+    case 0x24: {
+      // '$' bulk string
       const len = Number(header);
       if (len < 0) return { value: null, next: afterHeader };
       const end = afterHeader + len;
       if (buf.length < end + 2) return { need: end + 2 - start };
       return { value: copyBytes(buf, afterHeader, end), next: end + 2 };
     }
-    case 0x2a: { // '*' array
+    case 0x2a: {
+      // '*' array
       const count = Number(header);
       if (count < 0) return { value: null, next: afterHeader };
       const items: RespValue[] = [];
@@ -147,11 +149,13 @@ export class RespConnection {
       const batch: PendingBatch = { count: commands.length, replies: [], resolve, reject };
       // Writes are serialised so concurrent callers can't interleave their bytes,
       // which would break the reply order the queue relies on.
-      this.writeChain = this.writeChain.then(async () => {
-        if (this.closedError) return reject(this.closedError);
-        this.queue.push(batch);
-        await this.writeAll(commands);
-      }).catch((error: Error) => this.fail(error));
+      this.writeChain = this.writeChain
+        .then(async () => {
+          if (this.closedError) return reject(this.closedError);
+          this.queue.push(batch);
+          await this.writeAll(commands);
+        })
+        .catch((error: Error) => this.fail(error));
     });
   }
 

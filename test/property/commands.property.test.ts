@@ -1,8 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  analyzeCommands, createBytecodeEngine, createCustomPolicy, keyAt, newSpan, parseKeyList, parseRules, quote, redisPolicy,
-  standardPolicy, TARGETS, tokenizeCommands, utf8, type Policy,
+  analyzeCommands,
+  createBytecodeEngine,
+  createCustomPolicy,
+  keyAt,
+  newSpan,
+  parseKeyList,
+  parseRules,
+  quote,
+  redisPolicy,
+  standardPolicy,
+  TARGETS,
+  tokenizeCommands,
+  utf8,
+  type Policy,
 } from '../../src/core/index.ts';
 import { splitArgs } from '../../src/core/commands/tokenize.ts';
 import { anyBytes, editorLength, hex, hostileBytes, opts, splitLinesLF, wellFormedText } from './support.ts';
@@ -13,7 +25,12 @@ const VERDICTS = ['ok', 'crossslot', 'no-keys', 'error'];
 
 const customPolicy = createCustomPolicy(parseRules('(?<tag>user:\\d+):.*\nbull:\\{(?<tag>[^}]+)\\}:.*\n.*\\{(?<tag>.*)\\}.*'), createBytecodeEngine());
 const customImplicit = createCustomPolicy(parseRules('(?<tag>[^:]+):.*'), createBytecodeEngine(), { implicitShardKey: true });
-const policies: [string, Policy][] = [['redis', redisPolicy], ['standard', standardPolicy], ['custom', customPolicy], ['custom-implicit', customImplicit]];
+const policies: [string, Policy][] = [
+  ['redis', redisPolicy],
+  ['standard', standardPolicy],
+  ['custom', customPolicy],
+  ['custom-implicit', customImplicit],
+];
 
 /** C isspace: what redis-cli skips between arguments. */
 const isSpace = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
@@ -30,20 +47,127 @@ function isBlank(line: Uint8Array): boolean {
 // Generators
 
 const NAMES = [
-  'GET', 'SET', 'MGET', 'MSET', 'DEL', 'EXISTS', 'UNLINK', 'TOUCH', 'EVAL', 'EVALSHA', 'EVAL_RO', 'FCALL', 'SORT', 'SORT_RO', 'BY', 'STORE',
-  'LIMIT', 'XREAD', 'XREADGROUP', 'GROUP', 'STREAMS', 'COUNT', 'OBJECT', 'ENCODING', 'MIGRATE', 'KEYS', 'GEORADIUS', 'SUNIONSTORE',
-  'ZUNIONSTORE', 'WEIGHTS', 'LMPOP', 'BLMPOP', 'LEFT', 'MULTI', 'EXEC', 'DISCARD', 'WATCH', 'UNWATCH', 'SPUBLISH', 'SSUBSCRIBE',
-  'CLIENT', 'CONFIG', 'PING', 'COMMAND', 'GETKEYS', 'XADD', 'BITOP', 'AND', 'SCAN', 'RENAME', 'COPY', 'LMOVE', 'mget', 'multi', 'exec',
-  'OK', 'QUEUED', '(integer)', '(nil)', '(error)', '1)', '2)', '1#', '=>', 'used_memory:1', 'Error:', '(0.53s)', '#', 'NOSUCHCMD',
+  'GET',
+  'SET',
+  'MGET',
+  'MSET',
+  'DEL',
+  'EXISTS',
+  'UNLINK',
+  'TOUCH',
+  'EVAL',
+  'EVALSHA',
+  'EVAL_RO',
+  'FCALL',
+  'SORT',
+  'SORT_RO',
+  'BY',
+  'STORE',
+  'LIMIT',
+  'XREAD',
+  'XREADGROUP',
+  'GROUP',
+  'STREAMS',
+  'COUNT',
+  'OBJECT',
+  'ENCODING',
+  'MIGRATE',
+  'KEYS',
+  'GEORADIUS',
+  'SUNIONSTORE',
+  'ZUNIONSTORE',
+  'WEIGHTS',
+  'LMPOP',
+  'BLMPOP',
+  'LEFT',
+  'MULTI',
+  'EXEC',
+  'DISCARD',
+  'WATCH',
+  'UNWATCH',
+  'SPUBLISH',
+  'SSUBSCRIBE',
+  'CLIENT',
+  'CONFIG',
+  'PING',
+  'COMMAND',
+  'GETKEYS',
+  'XADD',
+  'BITOP',
+  'AND',
+  'SCAN',
+  'RENAME',
+  'COPY',
+  'LMOVE',
+  'mget',
+  'multi',
+  'exec',
+  'OK',
+  'QUEUED',
+  '(integer)',
+  '(nil)',
+  '(error)',
+  '1)',
+  '2)',
+  '1#',
+  '=>',
+  'used_memory:1',
+  'Error:',
+  '(0.53s)',
+  '#',
+  'NOSUCHCMD',
 ];
 const ARGS = [
-  'user:1000', 'user:1000:cart', '{user:1000}:a', '{user:1000}:b', 'bull:{emails}:1', '{a}', '{}', '{', '}', 'a{b}c', 'x', 'k', '*',
-  '0', '1', '2', '3', '-1', '$', '>', 'nosort', '99999999999999999999', 'weight_*', '#', '->', 'v',
-  "\"return redis.call('GET', 'lit')\"", "'return redis.call(\"SET\", KEYS[1], \"x\")'", '"a b"', "'c d'", '"\\xff\\x00"', '""', "''",
+  'user:1000',
+  'user:1000:cart',
+  '{user:1000}:a',
+  '{user:1000}:b',
+  'bull:{emails}:1',
+  '{a}',
+  '{}',
+  '{',
+  '}',
+  'a{b}c',
+  'x',
+  'k',
+  '*',
+  '0',
+  '1',
+  '2',
+  '3',
+  '-1',
+  '$',
+  '>',
+  'nosort',
+  '99999999999999999999',
+  'weight_*',
+  '#',
+  '->',
+  'v',
+  "\"return redis.call('GET', 'lit')\"",
+  '\'return redis.call("SET", KEYS[1], "x")\'',
+  '"a b"',
+  "'c d'",
+  '"\\xff\\x00"',
+  '""',
+  "''",
 ];
 const PREFIXES = [
-  '', '', '', '', '127.0.0.1:6379> ', '127.0.0.1:6379[1](TX)> ', '[::1]:7000> ', 'not connected> ', 'redis /tmp/r.sock> ',
-  'localhost:6379(subscribed mode)> ', '1700000000.123456 [0 127.0.0.1:6379] ', '1700000000.1 [3 lua] ', '# ', '  ', '\t',
+  '',
+  '',
+  '',
+  '',
+  '127.0.0.1:6379> ',
+  '127.0.0.1:6379[1](TX)> ',
+  '[::1]:7000> ',
+  'not connected> ',
+  'redis /tmp/r.sock> ',
+  'localhost:6379(subscribed mode)> ',
+  '1700000000.123456 [0 127.0.0.1:6379] ',
+  '1700000000.1 [3 lua] ',
+  '# ',
+  '  ',
+  '\t',
 ];
 
 const token: fc.Arbitrary<Uint8Array> = fc.oneof(
@@ -55,9 +179,37 @@ const token: fc.Arbitrary<Uint8Array> = fc.oneof(
 const SEP = fc.constantFrom(' ', ' ', ' ', '  ', '\t', '\v', '\f', '\r').map((s) => enc.encode(s));
 /** Real command names, most lines start with one (so the analysis goes past "unknown command"). */
 const COMMANDS = [
-  'GET', 'SET', 'MGET', 'MSET', 'DEL', 'EXISTS', 'TOUCH', 'UNLINK', 'EVAL', 'EVAL_RO', 'FCALL', 'SORT', 'XREAD', 'OBJECT', 'MIGRATE',
-  'GEORADIUS', 'SUNIONSTORE', 'ZUNIONSTORE', 'LMPOP', 'RENAME', 'COPY', 'LMOVE', 'SPUBLISH', 'WATCH', 'PING', 'mget', 'MULTI', 'EXEC',
-  'DISCARD', 'MULTI', 'EXEC',
+  'GET',
+  'SET',
+  'MGET',
+  'MSET',
+  'DEL',
+  'EXISTS',
+  'TOUCH',
+  'UNLINK',
+  'EVAL',
+  'EVAL_RO',
+  'FCALL',
+  'SORT',
+  'XREAD',
+  'OBJECT',
+  'MIGRATE',
+  'GEORADIUS',
+  'SUNIONSTORE',
+  'ZUNIONSTORE',
+  'LMPOP',
+  'RENAME',
+  'COPY',
+  'LMOVE',
+  'SPUBLISH',
+  'WATCH',
+  'PING',
+  'mget',
+  'MULTI',
+  'EXEC',
+  'DISCARD',
+  'MULTI',
+  'EXEC',
 ];
 const first = fc.oneof({ arbitrary: fc.constantFrom(...COMMANDS).map((s) => enc.encode(s)), weight: 4 }, { arbitrary: token, weight: 1 });
 const structuredLine = fc
@@ -68,18 +220,62 @@ const structuredLine = fc
     bytes.push(enc.encode(tail));
     return concatBytes(bytes);
   });
-const structuredInput = fc.array(structuredLine, { maxLength: 10 }).chain((lines) =>
-  fc.constantFrom('\n', '\r\n').map((nl) => concatBytes(lines.flatMap((l, i) => (i ? [enc.encode(nl), l] : [l])))),
-);
+const structuredInput = fc
+  .array(structuredLine, { maxLength: 10 })
+  .chain((lines) => fc.constantFrom('\n', '\r\n').map((nl) => concatBytes(lines.flatMap((l, i) => (i ? [enc.encode(nl), l] : [l])))));
 /** Well-formed commands (K = a key) in session-like scripts: transactions, WATCH, scripts, SORT, XREAD. */
 const TEMPLATES = [
-  'MULTI', 'EXEC', 'DISCARD', 'MULTI', 'EXEC', 'WATCH K', 'WATCH K K', 'GET K', 'SET K v', 'MGET K K', 'MGET K K K', 'MSET K 1 K 2',
-  'DEL K K', 'EXISTS K K', 'TOUCH K K', 'UNLINK K', 'RENAME K K', 'LMOVE K K LEFT RIGHT', 'SUNIONSTORE K K K', 'ZUNIONSTORE K 2 K K',
-  'EVAL "return redis.call(\'GET\', KEYS[1])" 1 K', 'EVAL "return redis.call(\'GET\', \'lit\')" 0', 'FCALL f 2 K K', 'SORT K BY w_* GET # STORE K',
-  'SORT K BY nosort', 'XREAD COUNT 2 STREAMS K K 0 0', 'OBJECT ENCODING K', 'SPUBLISH K msg', 'LMPOP 2 K K LEFT', 'PING', 'GET', 'MULTI x',
+  'MULTI',
+  'EXEC',
+  'DISCARD',
+  'MULTI',
+  'EXEC',
+  'WATCH K',
+  'WATCH K K',
+  'GET K',
+  'SET K v',
+  'MGET K K',
+  'MGET K K K',
+  'MSET K 1 K 2',
+  'DEL K K',
+  'EXISTS K K',
+  'TOUCH K K',
+  'UNLINK K',
+  'RENAME K K',
+  'LMOVE K K LEFT RIGHT',
+  'SUNIONSTORE K K K',
+  'ZUNIONSTORE K 2 K K',
+  'EVAL "return redis.call(\'GET\', KEYS[1])" 1 K',
+  "EVAL \"return redis.call('GET', 'lit')\" 0",
+  'FCALL f 2 K K',
+  'SORT K BY w_* GET # STORE K',
+  'SORT K BY nosort',
+  'XREAD COUNT 2 STREAMS K K 0 0',
+  'OBJECT ENCODING K',
+  'SPUBLISH K msg',
+  'LMPOP 2 K K LEFT',
+  'PING',
+  'GET',
+  'MULTI x',
 ];
 const keyToken = fc.oneof(
-  { arbitrary: fc.constantFrom('user:1000:a', 'user:1000:b', '{user:1000}:a', '{user:1000}:b', 'bull:{q}:1', 'bull:{q}:2', '{}', 'a{b}c', 'x', 'y', '{x}1', '{x}2'), weight: 3 },
+  {
+    arbitrary: fc.constantFrom(
+      'user:1000:a',
+      'user:1000:b',
+      '{user:1000}:a',
+      '{user:1000}:b',
+      'bull:{q}:1',
+      'bull:{q}:2',
+      '{}',
+      'a{b}c',
+      'x',
+      'y',
+      '{x}1',
+      '{x}2',
+    ),
+    weight: 3,
+  },
   { arbitrary: hostileBytes(8).map((b) => quote(b)), weight: 1 },
 );
 const scriptLine = fc.tuple(fc.constantFrom(...TEMPLATES), fc.array(keyToken, { minLength: 3, maxLength: 3 })).map(([t, ks]) => {
@@ -88,7 +284,6 @@ const scriptLine = fc.tuple(fc.constantFrom(...TEMPLATES), fc.array(keyToken, { 
 });
 const scriptInput = fc.array(scriptLine, { maxLength: 12 }).map((ls) => utf8(ls.join('\n')));
 const commandInput = fc.oneof(structuredInput, scriptInput, anyBytes(100));
-
 
 // ------------------------------------------------------------------------------------------------
 
@@ -129,15 +324,18 @@ describe('property: commands (tokenizeCommands + analyzeCommands)', () => {
 
   it('without prompts (no ">" anywhere), every non-blank line gives exactly one line, hence one report', () => {
     fc.assert(
-      fc.property(commandInput.filter((b) => !b.includes(0x3e)), (input) => {
-        const { lines } = tokenizeCommands(input);
-        const expected = splitLinesLF(input)
-          .map((l, n) => ({ l, n: n + 1 }))
-          .filter((x) => !isBlank(x.l))
-          .map((x) => x.n);
-        expect(lines.map((l) => l.line)).toEqual(expected);
-        expect(analyzeCommands(lines, redisPolicy).reports.map((r) => r.line)).toEqual(expected);
-      }),
+      fc.property(
+        commandInput.filter((b) => !b.includes(0x3e)),
+        (input) => {
+          const { lines } = tokenizeCommands(input);
+          const expected = splitLinesLF(input)
+            .map((l, n) => ({ l, n: n + 1 }))
+            .filter((x) => !isBlank(x.l))
+            .map((x) => x.n);
+          expect(lines.map((l) => l.line)).toEqual(expected);
+          expect(analyzeCommands(lines, redisPolicy).reports.map((r) => r.line)).toEqual(expected);
+        },
+      ),
       opts(1000),
     );
   });
@@ -194,7 +392,7 @@ describe('property: commands (tokenizeCommands + analyzeCommands)', () => {
     );
   });
 
-  it('report keys are the display form of the command\'s key arguments: read back, each hashes to its slot', () => {
+  it("report keys are the display form of the command's key arguments: read back, each hashes to its slot", () => {
     fc.assert(
       fc.property(fc.oneof(structuredInput, scriptInput), fc.constantFrom(...policies), (input, [, policy]) => {
         const tokens = tokenizeCommands(input);
@@ -242,15 +440,21 @@ describe('property: splitArgs / tokenizeCommands round trips', () => {
 
   it('a redis-cli quoted line (plain, after a prompt, or as MONITOR prints it) tokenizes back to the same args', () => {
     fc.assert(
-      fc.property(fc.array(anyBytes(20), { minLength: 1, maxLength: 6 }), lineBlanks, fc.constantFrom(...forms), fc.boolean(), (xs, sep, [, prefix, source], crlf) => {
-        const text = prefix + xs.map((a) => quote(a)).join(sep) + (crlf ? '\r\n' : '');
-        const { lines, diagnostics } = tokenizeCommands(utf8(text));
-        expect(diagnostics).toEqual([]);
-        expect(lines.length).toBe(1);
-        expect(lines[0].kind).toBe('command');
-        expect(lines[0].source).toBe(source);
-        expect(lines[0].args.map(hex)).toEqual(xs.map(hex));
-      }),
+      fc.property(
+        fc.array(anyBytes(20), { minLength: 1, maxLength: 6 }),
+        lineBlanks,
+        fc.constantFrom(...forms),
+        fc.boolean(),
+        (xs, sep, [, prefix, source], crlf) => {
+          const text = prefix + xs.map((a) => quote(a)).join(sep) + (crlf ? '\r\n' : '');
+          const { lines, diagnostics } = tokenizeCommands(utf8(text));
+          expect(diagnostics).toEqual([]);
+          expect(lines.length).toBe(1);
+          expect(lines[0].kind).toBe('command');
+          expect(lines[0].source).toBe(source);
+          expect(lines[0].args.map(hex)).toEqual(xs.map(hex));
+        },
+      ),
       opts(1000),
     );
   });
@@ -258,8 +462,27 @@ describe('property: splitArgs / tokenizeCommands round trips', () => {
   it('a copied redis-cli session (prompts, commands, replies) reads back as exactly its commands; the replies are skipped', () => {
     const prompt = fc.constantFrom('127.0.0.1:6379> ', '127.0.0.1:6379[2]> ', '[::1]:7000(TX)> ', 'localhost:6380> ', 'redis /tmp/r.sock> ', 'not connected> ');
     const reply = fc.constantFrom(
-      '(integer) 1', 'OK', 'QUEUED', 'PONG', '(nil)', '"v"', '"a\\x00b"', '1) "a"', '2) "b"', '   3) 1) (integer) 0', '(error) ERR x', '(empty array)',
-      '(empty list or set)', 'used_memory:1', '(0.53s)', '# Server', '', 'string', '1# "k" => "v"', '(true)', '(double) 1.5',
+      '(integer) 1',
+      'OK',
+      'QUEUED',
+      'PONG',
+      '(nil)',
+      '"v"',
+      '"a\\x00b"',
+      '1) "a"',
+      '2) "b"',
+      '   3) 1) (integer) 0',
+      '(error) ERR x',
+      '(empty array)',
+      '(empty list or set)',
+      'used_memory:1',
+      '(0.53s)',
+      '# Server',
+      '',
+      'string',
+      '1# "k" => "v"',
+      '(true)',
+      '(double) 1.5',
     );
     const session = fc.array(fc.tuple(prompt, fc.array(anyBytes(12), { minLength: 1, maxLength: 4 }), fc.array(reply, { maxLength: 4 })), { maxLength: 5 });
     fc.assert(
@@ -306,6 +529,10 @@ describe('property: splitArgs / tokenizeCommands round trips', () => {
   });
   it('regression: arguments after one starting with U+FEFF keep their columns', () => {
     const { lines } = tokenizeCommands(utf8('a \ufeffb c'));
-    expect(lines[0].spans).toEqual([[1, 2], [3, 5], [6, 7]]);
+    expect(lines[0].spans).toEqual([
+      [1, 2],
+      [3, 5],
+      [6, 7],
+    ]);
   });
 });

@@ -136,7 +136,10 @@ describe('property: key-list round trips', () => {
 describe('property: huge keys (past the argument limit of Function.prototype.apply)', () => {
   /** A key of 70–250 KB: a short byte pattern repeated (cheap to generate, still every byte value). */
   const hugeKey = fc
-    .tuple(fc.integer({ min: 70_000, max: 250_000 }), fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 8 }), fc.constantFrom(utf8('a'), utf8('é'), utf8('{x}'))))
+    .tuple(
+      fc.integer({ min: 70_000, max: 250_000 }),
+      fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 8 }), fc.constantFrom(utf8('a'), utf8('é'), utf8('{x}'))),
+    )
     .map(([n, pattern]) => {
       const key = new Uint8Array(n);
       for (let i = 0; i < n; i++) key[i] = pattern[i % pattern.length];

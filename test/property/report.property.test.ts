@@ -7,7 +7,39 @@ import { opts, wellFormedText } from './support.ts';
 const nasty = fc.oneof(
   wellFormedText(20),
   fc
-    .array(fc.constantFrom(',', '"', '""', '\r', '\n', '\r\n', ' ', '\t', '`', '``', '|', '\\', '\\|', '*', '_', '[', ']', '<', '>', '&', '#', '!', '~', 'a', 'é', '␊', '&amp;', '&#124;'), { maxLength: 12 })
+    .array(
+      fc.constantFrom(
+        ',',
+        '"',
+        '""',
+        '\r',
+        '\n',
+        '\r\n',
+        ' ',
+        '\t',
+        '`',
+        '``',
+        '|',
+        '\\',
+        '\\|',
+        '*',
+        '_',
+        '[',
+        ']',
+        '<',
+        '>',
+        '&',
+        '#',
+        '!',
+        '~',
+        'a',
+        'é',
+        '␊',
+        '&amp;',
+        '&#124;',
+      ),
+      { maxLength: 12 },
+    )
     .map((xs) => xs.join('')),
 );
 
@@ -85,9 +117,7 @@ describe('property: report output escaping (csv, markdown)', () => {
       fc.property(fc.array(row, { maxLength: 6 }), (rows) => {
         const records = parseCsv(csvKeys(rows));
         expect(records[0]).toEqual(['key', 'tag', 'slot', 'shard', 'rule', 'error']);
-        expect(records.slice(1)).toEqual(
-          rows.map((r) => [r.key, r.tag, String(r.slot), r.shard, r.rule === undefined ? '' : String(r.rule), r.error ?? '']),
-        );
+        expect(records.slice(1)).toEqual(rows.map((r) => [r.key, r.tag, String(r.slot), r.shard, r.rule === undefined ? '' : String(r.rule), r.error ?? '']));
       }),
       opts(1000),
     );

@@ -1,29 +1,165 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  createBytecodeEngine, createCustomPolicy, KEY_TOO_LONG, MAX_RULES, newSpan, NO_RULE_MATCHED, parseRules, slotOfBytes, utf8,
+  createBytecodeEngine,
+  createCustomPolicy,
+  KEY_TOO_LONG,
+  MAX_RULES,
+  newSpan,
+  NO_RULE_MATCHED,
+  parseRules,
+  slotOfBytes,
+  utf8,
   type RuleSet,
 } from '../../src/core/index.ts';
 import { concat, editorLength, keyBytes, opts, runs } from './support.ts';
 
 /** Characters and fragments that stress a PCRE parser: metacharacters, group syntaxes, unsupported constructs. */
-const META = fc.constantFrom(...'()[]{}?*+|\\^$.-:,<>\'=!#PpKkQEx0123456789aAbBdDsSwWnrtzZG}{ \t'.split(''));
+const META = fc.constantFrom(..."()[]{}?*+|\\^$.-:,<>'=!#PpKkQEx0123456789aAbBdDsSwWnrtzZG}{ \t".split(''));
 const FRAGMENTS = fc.constantFrom(
-  '(?<tag>', '(?P<tag>', "(?'tag'", '(?<tag>.*)', '(?<tag>[^}]+)', '(?<Tag>', '(?<tag2>', '(?<>', '(?<tag>)', '(?P=tag)', '\\k<tag>',
-  '\\{', '\\}', '(?:', '(?=', '(?!', '(?<=', '(?<!', '(?>', '\\K', '(?R)', '(?1)', '(?&tag)', '\\1', '\\g1', '(?(1)a|b)',
-  '(*FAIL)', '(*SKIP)', '(?C)', '(?C1)', '(?i)', '(?s)', '(?m)', '(?x)', '(?xx)', '(?n)', '(?U)', '(?-i)', '(?i:', '(?^)', '(?|',
-  '(?#c)', '\\Q', '\\E', '\\Q{(\\E', '[[:alpha:]]', '[[:foo:]]', '[a-', '[z-a]', '[]', '[^]', '[]a]', '[\\d-z]', '\\x{41}',
-  '\\x{110000}', '\\x', '\\xg', '\\p{L}', '\\P{Lu}', '\\o{17}', '\\0', '\\07', '\\400', '\\c', '\\cA', '\\N', '\\R', '\\X', '\\C',
-  '\\h', '\\v', '\\e', '\\f', '\\u0041', '\\U', '\\L', '{2,3}', '{,3}', '{3,}', '{99999}', '{65535}', '{1000}{1000}', '{3,2}',
-  '*+', '++', '?+', '**', '.*', '|', ')', '(', '((', '))', 'é', '日', '\ufeff', '\u00a0', '\r', '\n', '\r\n', '\x00', '#',
+  '(?<tag>',
+  '(?P<tag>',
+  "(?'tag'",
+  '(?<tag>.*)',
+  '(?<tag>[^}]+)',
+  '(?<Tag>',
+  '(?<tag2>',
+  '(?<>',
+  '(?<tag>)',
+  '(?P=tag)',
+  '\\k<tag>',
+  '\\{',
+  '\\}',
+  '(?:',
+  '(?=',
+  '(?!',
+  '(?<=',
+  '(?<!',
+  '(?>',
+  '\\K',
+  '(?R)',
+  '(?1)',
+  '(?&tag)',
+  '\\1',
+  '\\g1',
+  '(?(1)a|b)',
+  '(*FAIL)',
+  '(*SKIP)',
+  '(?C)',
+  '(?C1)',
+  '(?i)',
+  '(?s)',
+  '(?m)',
+  '(?x)',
+  '(?xx)',
+  '(?n)',
+  '(?U)',
+  '(?-i)',
+  '(?i:',
+  '(?^)',
+  '(?|',
+  '(?#c)',
+  '\\Q',
+  '\\E',
+  '\\Q{(\\E',
+  '[[:alpha:]]',
+  '[[:foo:]]',
+  '[a-',
+  '[z-a]',
+  '[]',
+  '[^]',
+  '[]a]',
+  '[\\d-z]',
+  '\\x{41}',
+  '\\x{110000}',
+  '\\x',
+  '\\xg',
+  '\\p{L}',
+  '\\P{Lu}',
+  '\\o{17}',
+  '\\0',
+  '\\07',
+  '\\400',
+  '\\c',
+  '\\cA',
+  '\\N',
+  '\\R',
+  '\\X',
+  '\\C',
+  '\\h',
+  '\\v',
+  '\\e',
+  '\\f',
+  '\\u0041',
+  '\\U',
+  '\\L',
+  '{2,3}',
+  '{,3}',
+  '{3,}',
+  '{99999}',
+  '{65535}',
+  '{1000}{1000}',
+  '{3,2}',
+  '*+',
+  '++',
+  '?+',
+  '**',
+  '.*',
+  '|',
+  ')',
+  '(',
+  '((',
+  '))',
+  'é',
+  '日',
+  '\ufeff',
+  '\u00a0',
+  '\r',
+  '\n',
+  '\r\n',
+  '\x00',
+  '#',
 );
 
 /** A rules text of hostile characters and fragments, several lines (LF or CRLF). */
-const soupRule = fc.array(fc.oneof({ arbitrary: META, weight: 3 }, { arbitrary: FRAGMENTS, weight: 2 }, { arbitrary: fc.string({ maxLength: 3 }), weight: 1 }), { maxLength: 24 }).map((xs) => xs.join(''));
+const soupRule = fc
+  .array(fc.oneof({ arbitrary: META, weight: 3 }, { arbitrary: FRAGMENTS, weight: 2 }, { arbitrary: fc.string({ maxLength: 3 }), weight: 1 }), {
+    maxLength: 24,
+  })
+  .map((xs) => xs.join(''));
 const soupText = fc.array(soupRule, { maxLength: 6 }).chain((lines) => fc.constantFrom('\n', '\r\n').map((nl) => lines.join(nl)));
 
 /** Rules from a grammar of what the engine supports, each with a `tag` group: mostly valid, so the matcher runs. */
-const atom = fc.constantFrom('a', 'b', 'x', ':', '\\{', '\\}', '{', '}', '.', '[ab]', '[^a]', '[a-c{]', '[^}]', '[^{}]', '\\d', '\\w', '\\s', '\\W', '\\D', '\\S', '\\n', '\\r', '\\xff', '\\x00', '\\\\', 'é', '(?:)', '[[:digit:]]');
+const atom = fc.constantFrom(
+  'a',
+  'b',
+  'x',
+  ':',
+  '\\{',
+  '\\}',
+  '{',
+  '}',
+  '.',
+  '[ab]',
+  '[^a]',
+  '[a-c{]',
+  '[^}]',
+  '[^{}]',
+  '\\d',
+  '\\w',
+  '\\s',
+  '\\W',
+  '\\D',
+  '\\S',
+  '\\n',
+  '\\r',
+  '\\xff',
+  '\\x00',
+  '\\\\',
+  'é',
+  '(?:)',
+  '[[:digit:]]',
+);
 const assertion = fc.constantFrom('^', '$', '\\b', '\\B', '\\z', '\\Z', '\\A');
 const quant = fc.constantFrom('', '', '', '*', '+', '?', '*?', '+?', '??', '{2}', '{0,2}', '{1,}', '{1,3}?', '{0}', '{3}');
 const { expr } = fc.letrec<{ expr: string; item: string }>((tie) => ({
@@ -37,7 +173,15 @@ const { expr } = fc.letrec<{ expr: string; item: string }>((tie) => ({
   expr: fc.array(tie('item'), { maxLength: 3, depthIdentifier: 'rule' }).map((xs) => xs.join('')),
 }));
 const grammarRule = fc
-  .tuple(fc.constantFrom('', '', '', '(?i)', '(?s)', '(?m)', '(?U)', '(?x)'), expr, fc.constantFrom('(?<tag>', '(?P<tag>', "(?'tag'"), expr, fc.constantFrom('', '', '', '?', '*', '+', '{0,1}'), fc.constantFrom('', '', '|', '|b'), expr)
+  .tuple(
+    fc.constantFrom('', '', '', '(?i)', '(?s)', '(?m)', '(?U)', '(?x)'),
+    expr,
+    fc.constantFrom('(?<tag>', '(?P<tag>', "(?'tag'"),
+    expr,
+    fc.constantFrom('', '', '', '?', '*', '+', '{0,1}'),
+    fc.constantFrom('', '', '|', '|b'),
+    expr,
+  )
   .map(([flags, before, open, inside, q, alt, after]) => `${flags}${before}${open}${inside})${q}${alt}${after}`);
 const grammarText = fc.array(grammarRule, { minLength: 1, maxLength: 5 }).map((xs) => xs.join('\n'));
 
@@ -117,7 +261,10 @@ describe('property: custom rules (parseRules + createCustomPolicy)', () => {
   it('hostile rules that parse: locate never throws, slot in [0, 16383] or a key error, tag within the key', () => {
     // Soup lines, also wrapped in a tag group, keeping those that parse on their own: valid but odd rules.
     const validSoup = fc
-      .array(fc.tuple(soupRule, fc.boolean()).map(([r, wrap]) => (wrap ? `(?<tag>${r})` : r)), { minLength: 1, maxLength: 8 })
+      .array(
+        fc.tuple(soupRule, fc.boolean()).map(([r, wrap]) => (wrap ? `(?<tag>${r})` : r)),
+        { minLength: 1, maxLength: 8 },
+      )
       .map((rules) => rules.filter((r) => parseRules(r).ok && parseRules(r).rules.length === 1).join('\n'));
     let usable = 0;
     fc.assert(

@@ -13,7 +13,10 @@ const POLICIES = ['redis', 'standard', 'custom'] as const;
  * Inputs: each the example's, arbitrary well-formed text, or any UTF-16 (lone surrogates included: UTF-8
  * cannot carry them, but JSON.stringify writes them as \uD800 escapes, so they survive a link too).
  */
-const anyUtf16 = fc.string({ unit: fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0xd800, max: 0xdfff })).map((c) => String.fromCharCode(c)), maxLength: 20 });
+const anyUtf16 = fc.string({
+  unit: fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0xd800, max: 0xdfff })).map((c) => String.fromCharCode(c)),
+  maxLength: 20,
+});
 const input = (example: string) =>
   fc.oneof({ arbitrary: fc.constant(example), weight: 1 }, { arbitrary: wellFormedText(30), weight: 3 }, { arbitrary: anyUtf16, weight: 1 });
 const settings: fc.Arbitrary<Settings> = fc.record({
@@ -23,7 +26,10 @@ const settings: fc.Arbitrary<Settings> = fc.record({
   implicitShardKey: fc.boolean(),
   patternSamples: fc.integer({ min: 1, max: 1000 }),
   layout: fc.oneof(
-    fc.record({ kind: fc.constantFrom('even' as const, 'masters' as const), count: fc.oneof(fc.integer({ min: 1, max: 16384 }), fc.constantFrom(1, 3, 16384)) }),
+    fc.record({
+      kind: fc.constantFrom('even' as const, 'masters' as const),
+      count: fc.oneof(fc.integer({ min: 1, max: 16384 }), fc.constantFrom(1, 3, 16384)),
+    }),
     fc.constant({ kind: 'paste' as const }),
   ),
 });
@@ -65,15 +71,71 @@ function expectValid(s: SharedState): void {
 // text and read with JSON.parse, which makes `__proto__` an own property (as a link's JSON would).
 
 type Json = null | boolean | number | string | Json[] | { entries: [string, Json][] };
-const KEYS = ['__proto__', 'constructor', 'prototype', 'polluted', 'toString', 'valueOf', 'hasOwnProperty', 'i', 's', 'p', 'keys', 'rules', 'rulesB', 'commands', 'topology', 'policy', 'compare', 'target', 'implicitShardKey', 'patternSamples', 'layout', 'kind', 'count', 'format', 'version'];
-const VALUES: Json[] = ['redis', 'standard', 'custom', 'evil', 'paste', 'even', 'masters', 'keys', 'commands', 'active-active', 'slot-playground-state', 1, 3, 0, -1, 16384, 16385, 2.5, 1e308, true, false, null, '', 'x'];
+const KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'polluted',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'i',
+  's',
+  'p',
+  'keys',
+  'rules',
+  'rulesB',
+  'commands',
+  'topology',
+  'policy',
+  'compare',
+  'target',
+  'implicitShardKey',
+  'patternSamples',
+  'layout',
+  'kind',
+  'count',
+  'format',
+  'version',
+];
+const VALUES: Json[] = [
+  'redis',
+  'standard',
+  'custom',
+  'evil',
+  'paste',
+  'even',
+  'masters',
+  'keys',
+  'commands',
+  'active-active',
+  'slot-playground-state',
+  1,
+  3,
+  0,
+  -1,
+  16384,
+  16385,
+  2.5,
+  1e308,
+  true,
+  false,
+  null,
+  '',
+  'x',
+];
 const { json } = fc.letrec<{ json: Json }>((tie) => ({
   json: fc.oneof(
     { maxDepth: 4, depthIdentifier: 'json' },
     fc.constantFrom(...VALUES),
     fc.string({ maxLength: 5 }),
     fc.array(tie('json'), { maxLength: 3, depthIdentifier: 'json' }),
-    fc.array(fc.tuple(fc.oneof({ arbitrary: fc.constantFrom(...KEYS), weight: 5 }, { arbitrary: fc.string({ maxLength: 4 }), weight: 1 }), tie('json')), { maxLength: 5, depthIdentifier: 'json' }).map((entries) => ({ entries })),
+    fc
+      .array(fc.tuple(fc.oneof({ arbitrary: fc.constantFrom(...KEYS), weight: 5 }, { arbitrary: fc.string({ maxLength: 4 }), weight: 1 }), tie('json')), {
+        maxLength: 5,
+        depthIdentifier: 'json',
+      })
+      .map((entries) => ({ entries })),
   ),
 }));
 function toText(v: Json): string {
@@ -84,9 +146,9 @@ function toText(v: Json): string {
 /** The shapes a link carries: `{i, s, p}` with hostile members, or anything. */
 const plainText = fc.oneof(
   json.map(toText),
-  fc.tuple(json, json, json, fc.constantFrom('"__proto__"', '"constructor"', '"prototype"')).map(([i, s, p, proto]) =>
-    `{${proto}:{"polluted":1,"policy":"custom"},"i":${toText(i)},"s":${toText(s)},"p":${toText(p)},"__proto__":{"polluted":2}}`,
-  ),
+  fc
+    .tuple(json, json, json, fc.constantFrom('"__proto__"', '"constructor"', '"prototype"'))
+    .map(([i, s, p, proto]) => `{${proto}:{"polluted":1,"policy":"custom"},"i":${toText(i)},"s":${toText(s)},"p":${toText(p)},"__proto__":{"polluted":2}}`),
 );
 
 function prototypeSnapshot(): string[] {
@@ -97,7 +159,11 @@ describe('property: share links (src/ui/share.ts)', () => {
   it('decodeLink never throws; anything not starting with #v1/ is ok:false', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom(...'#v1/AZaz09-_=+!%') }).map((s) => (s.startsWith('#') ? s : LINK_PREFIX + s))),
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: 'binary' }),
+          fc.string({ unit: fc.constantFrom(...'#v1/AZaz09-_=+!%') }).map((s) => (s.startsWith('#') ? s : LINK_PREFIX + s)),
+        ),
         async (hash) => {
           const r = await decodeLink(hash);
           if (!hash.startsWith(LINK_PREFIX)) expect(r.ok).toBe(false);
@@ -154,7 +220,12 @@ describe('property: share links (src/ui/share.ts)', () => {
     await fc.assert(
       fc.asyncProperty(plainText, async (text) => {
         const deflated = await compress(new TextEncoder().encode(text));
-        const link = LINK_PREFIX + btoa(String.fromCharCode(...deflated)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+        const link =
+          LINK_PREFIX +
+          btoa(String.fromCharCode(...deflated))
+            .replace(/\+/g, '-')
+            .replace(/\//g, '_')
+            .replace(/=+$/, '');
         const r = await decodeLink(link);
         // Only an object can hold a state; any other JSON is a damaged link.
         const data: unknown = JSON.parse(text);
@@ -171,7 +242,12 @@ describe('property: share links (src/ui/share.ts)', () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 64 }), fc.boolean(), async (bytes, deflate) => {
         const body = deflate ? await compress(bytes) : bytes;
-        const link = LINK_PREFIX + btoa(String.fromCharCode(...body)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+        const link =
+          LINK_PREFIX +
+          btoa(String.fromCharCode(...body))
+            .replace(/\+/g, '-')
+            .replace(/\//g, '_')
+            .replace(/=+$/, '');
         const r = await decodeLink(link);
         if (r.ok) expectValid(r.state);
       }),

@@ -1,8 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  createBytecodeEngine, createCustomPolicy, crc16, INVALID_LINE, latin1, newSpan, parseKeyList, parseRules, redisPolicy, slotTable,
-  standardPolicy, STANDARD_RULES,
+  createBytecodeEngine,
+  createCustomPolicy,
+  crc16,
+  INVALID_LINE,
+  latin1,
+  newSpan,
+  parseKeyList,
+  parseRules,
+  redisPolicy,
+  slotTable,
+  standardPolicy,
+  STANDARD_RULES,
 } from '../../src/core/index.ts';
 import { slotsOfFile } from '../../src/core/slots/scan.ts';
 import { refCrc16 } from '../support/reference.ts';

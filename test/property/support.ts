@@ -61,8 +61,32 @@ export const hostileByte: fc.Arbitrary<number> = fc.oneof(
 
 /** Multi-byte pieces: escapes, CRLF, UTF-8 (valid, truncated, BOM, C1, line separators), emoji. */
 const PIECES: Uint8Array[] = [
-  '\\x', '\\xff', '\\x00', '\\x4', '\\xZZ', '\\n', '\\r', '\\"', '\\\\', '\\q', '""', '"a"', '\r\n', '\n\n',
-  '{}', '}{', '{a}', 'é', '日本', '🔑', '\u0085', '\u2028', '\u200b', '\ufeff', ' ', '\t',
+  '\\x',
+  '\\xff',
+  '\\x00',
+  '\\x4',
+  '\\xZZ',
+  '\\n',
+  '\\r',
+  '\\"',
+  '\\\\',
+  '\\q',
+  '""',
+  '"a"',
+  '\r\n',
+  '\n\n',
+  '{}',
+  '}{',
+  '{a}',
+  'é',
+  '日本',
+  '🔑',
+  '\u0085',
+  '\u2028',
+  '\u200b',
+  '\ufeff',
+  ' ',
+  '\t',
 ].map((s) => enc.encode(s));
 PIECES.push(Uint8Array.of(0xf0, 0x9f, 0x98), Uint8Array.of(0xc3), Uint8Array.of(0xed, 0xa0, 0x80), Uint8Array.of(0xef, 0xbb, 0xbf));
 

@@ -50,16 +50,107 @@ const hexId = fc.oneof(
   fc.stringMatching(/^[0-9a-f]{40}$/),
 );
 const TOKENS = [
-  '0', '1', '5460', '5461', '16383', '16384', '99999', '-', '--', '[', ']', '[]', '{', '}', '>', '<', '->-', '-<-', '"', '\\"', ')', '(', ',', ':', '@',
-  ' ', '  ', '\t', '\n', '\n', '\n', '\r\n', '\n\n', 'master', 'slave', 'replica', 'myself', 'myself,master', 'myself,slave', 'fail', 'fail?',
-  'handshake', 'noaddr', 'nofailover', 'connected', 'disconnected', '127.0.0.1:30001@40001', '127.0.0.1:30001@40001,host.example',
-  ':0@0', '[::1]:7000@17000', '0-5460', '5461-10922', '10923-16383', '5-3', '[93->-', '[93-<-', '1)', '2)', '3)', ' 1) ', '1~', '1#',
-  '=>', '(integer)', '(integer) 0', '(nil)', '(empty array)', '(empty list or set)', '(error) ERR This instance has cluster support disabled',
-  '-MOVED 1 x', '127.0.0.1:6379> CLUSTER NODES', 'slots', 'nodes', 'id', 'port', 'ip', 'endpoint', 'hostname', 'role', 'health', 'online',
-  'failed', 'tls-port', '"slots"', '"nodes"', '"127.0.0.1"', 'null', 'true', '{"from":0,"to":5460,"master":', '[[0,5460,["127.0.0.1",30001]]]',
-  '\ufeff', 'é', '\\u0041', '\\x41', '\\n',
+  '0',
+  '1',
+  '5460',
+  '5461',
+  '16383',
+  '16384',
+  '99999',
+  '-',
+  '--',
+  '[',
+  ']',
+  '[]',
+  '{',
+  '}',
+  '>',
+  '<',
+  '->-',
+  '-<-',
+  '"',
+  '\\"',
+  ')',
+  '(',
+  ',',
+  ':',
+  '@',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\n',
+  '\n',
+  '\r\n',
+  '\n\n',
+  'master',
+  'slave',
+  'replica',
+  'myself',
+  'myself,master',
+  'myself,slave',
+  'fail',
+  'fail?',
+  'handshake',
+  'noaddr',
+  'nofailover',
+  'connected',
+  'disconnected',
+  '127.0.0.1:30001@40001',
+  '127.0.0.1:30001@40001,host.example',
+  ':0@0',
+  '[::1]:7000@17000',
+  '0-5460',
+  '5461-10922',
+  '10923-16383',
+  '5-3',
+  '[93->-',
+  '[93-<-',
+  '1)',
+  '2)',
+  '3)',
+  ' 1) ',
+  '1~',
+  '1#',
+  '=>',
+  '(integer)',
+  '(integer) 0',
+  '(nil)',
+  '(empty array)',
+  '(empty list or set)',
+  '(error) ERR This instance has cluster support disabled',
+  '-MOVED 1 x',
+  '127.0.0.1:6379> CLUSTER NODES',
+  'slots',
+  'nodes',
+  'id',
+  'port',
+  'ip',
+  'endpoint',
+  'hostname',
+  'role',
+  'health',
+  'online',
+  'failed',
+  'tls-port',
+  '"slots"',
+  '"nodes"',
+  '"127.0.0.1"',
+  'null',
+  'true',
+  '{"from":0,"to":5460,"master":',
+  '[[0,5460,["127.0.0.1",30001]]]',
+  '\ufeff',
+  'é',
+  '\\u0041',
+  '\\x41',
+  '\\n',
 ];
-const soupToken = fc.oneof({ arbitrary: fc.constantFrom(...TOKENS), weight: 6 }, { arbitrary: hexId, weight: 1 }, { arbitrary: fc.string({ maxLength: 3 }), weight: 1 });
+const soupToken = fc.oneof(
+  { arbitrary: fc.constantFrom(...TOKENS), weight: 6 },
+  { arbitrary: hexId, weight: 1 },
+  { arbitrary: fc.string({ maxLength: 3 }), weight: 1 },
+);
 const soup = fc.array(soupToken, { maxLength: 40 }).map((xs) => xs.join(''));
 
 /** CLUSTER NODES lines whose fields are right or swapped for junk. */
@@ -97,7 +188,13 @@ const slotNum = fc.oneof(
 );
 const jsonNode = fc.oneof(
   fc.tuple(fc.constantFrom('127.0.0.1', 'h.example', '', '?'), fc.integer({ min: 0, max: 70000 }), hexId).map((x) => x as unknown[]),
-  fc.record({ ip: fc.constantFrom('127.0.0.1', '::1'), port: fc.integer({ min: 0, max: 70000 }), id: hexId, role: fc.constantFrom('master', 'replica', 'primary'), health: fc.constantFrom('online', 'failed', 'loading') }),
+  fc.record({
+    ip: fc.constantFrom('127.0.0.1', '::1'),
+    port: fc.integer({ min: 0, max: 70000 }),
+    id: hexId,
+    role: fc.constantFrom('master', 'replica', 'primary'),
+    health: fc.constantFrom('online', 'failed', 'loading'),
+  }),
   fc.jsonValue({ maxDepth: 2 }),
 );
 const slotsEntry = fc.tuple(slotNum, slotNum, fc.array(jsonNode, { maxLength: 3 })).map(([a, b, ns]) => [a, b, ...ns]);
@@ -111,9 +208,7 @@ function tty(v: unknown): string[] {
   if (Array.isArray(v)) {
     if (v.length === 0) return ['(empty array)'];
     const width = String(v.length).length;
-    return v.flatMap((item, i) =>
-      tty(item).map((line, k) => (k === 0 ? `${String(i + 1).padStart(width)}) ` : ' '.repeat(width + 2)) + line),
-    );
+    return v.flatMap((item, i) => tty(item).map((line, k) => (k === 0 ? `${String(i + 1).padStart(width)}) ` : ' '.repeat(width + 2)) + line));
   }
   if (typeof v === 'number') return [Number.isInteger(v) ? `(integer) ${v}` : `(double) ${v}`];
   if (v === null || v === undefined) return ['(nil)'];
@@ -177,10 +272,16 @@ const cluster: fc.Arbitrary<Cluster> = fc
 function clusterNodes(c: Cluster, order: number[]): string {
   const lines: string[] = [];
   c.masters.forEach((m, i) => {
-    lines.push(`${m.id} 127.0.0.1:${m.port}@${m.port + 10000} ${i === 0 ? 'myself,' : ''}master - 0 1426238317239 ${i + 1} connected ${m.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(' ')}`);
+    lines.push(
+      `${m.id} 127.0.0.1:${m.port}@${m.port + 10000} ${i === 0 ? 'myself,' : ''}master - 0 1426238317239 ${i + 1} connected ${m.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(' ')}`,
+    );
     for (const r of m.replicas) lines.push(`${r.id} 127.0.0.1:${r.port}@${r.port + 10000} slave ${m.id} 0 1426238316232 ${i + 1} connected`);
   });
-  return order.filter((k) => k < lines.length).map((k) => lines[k]).concat(lines.filter((_, k) => !order.includes(k))).join('\n');
+  return order
+    .filter((k) => k < lines.length)
+    .map((k) => lines[k])
+    .concat(lines.filter((_, k) => !order.includes(k)))
+    .join('\n');
 }
 function clusterSlots(c: Cluster): unknown[] {
   return c.masters
@@ -192,7 +293,15 @@ function clusterShards(c: Cluster): unknown[] {
     slots: m.ranges.flat(),
     nodes: [
       { id: m.id, port: m.port, ip: '127.0.0.1', endpoint: '127.0.0.1', role: 'master', 'replication-offset': 0, health: 'online' },
-      ...m.replicas.map((r) => ({ id: r.id, port: r.port, ip: '127.0.0.1', endpoint: '127.0.0.1', role: 'replica', 'replication-offset': 0, health: 'online' })),
+      ...m.replicas.map((r) => ({
+        id: r.id,
+        port: r.port,
+        ip: '127.0.0.1',
+        endpoint: '127.0.0.1',
+        role: 'replica',
+        'replication-offset': 0,
+        health: 'online',
+      })),
     ],
   }));
 }
@@ -211,7 +320,10 @@ describe('property: topology (parseTopology)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 20000 }), fc.constantFrom('[', '{"slots":', '1) '), fc.boolean(), (n, open, closed) => {
         const close = open === '[' ? ']' : open === '1) ' ? '' : '}';
-        const text = open === '1) ' ? Array.from({ length: Math.min(n, 2000) }, (_, k) => ' '.repeat(3 * k) + '1) ').join('\n') : open.repeat(n) + (closed ? close.repeat(n) : '');
+        const text =
+          open === '1) '
+            ? Array.from({ length: Math.min(n, 2000) }, (_, k) => ' '.repeat(3 * k) + '1) ').join('\n')
+            : open.repeat(n) + (closed ? close.repeat(n) : '');
         checkResult(text, parseTopology(text));
       }),
       opts(30, 500),
@@ -223,11 +335,15 @@ describe('property: topology (parseTopology)', () => {
     fc.assert(
       fc.property(cluster, fc.constantFrom(...forms), fc.array(fc.nat(30), { maxLength: 30 }), fc.boolean(), (c, form, order, crlf) => {
         let text =
-          form === 'nodes' ? clusterNodes(c, order)
-          : form === 'slots-json' ? JSON.stringify(clusterSlots(c))
-          : form === 'slots-tty' ? tty(clusterSlots(c)).join('\n')
-          : form === 'shards-json' ? JSON.stringify(clusterShards(c))
-          : tty(clusterShards(c)).join('\n');
+          form === 'nodes'
+            ? clusterNodes(c, order)
+            : form === 'slots-json'
+              ? JSON.stringify(clusterSlots(c))
+              : form === 'slots-tty'
+                ? tty(clusterSlots(c)).join('\n')
+                : form === 'shards-json'
+                  ? JSON.stringify(clusterShards(c))
+                  : tty(clusterShards(c)).join('\n');
         if (crlf) text = text.replace(/\n/g, '\r\n');
         const r = parseTopology(text);
         expect(r.diagnostics).toEqual([]);
@@ -238,7 +354,8 @@ describe('property: topology (parseTopology)', () => {
           expect(i).toBeGreaterThanOrEqual(0);
           expect(t.shards[i].nodes.length).toBe(1 + m.replicas.length);
           expect(t.shards[i].nodes[0]).toEqual({ id: m.id, addr: `127.0.0.1:${m.port}`, role: 'master' });
-          for (const [a, b] of m.ranges) for (let s = a; s <= b; s++) if (t.slotShard[s] !== i) expect.fail(`slot ${s}: shard ${t.slotShard[s]}, expected ${i}`);
+          for (const [a, b] of m.ranges)
+            for (let s = a; s <= b; s++) if (t.slotShard[s] !== i) expect.fail(`slot ${s}: shard ${t.slotShard[s]}, expected ${i}`);
         }
       }),
       opts(300),

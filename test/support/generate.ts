@@ -10,8 +10,36 @@ const enc = new TextEncoder();
 
 /** Byte pieces that stress hash tags and PCRE byte mode: braces, newlines, NUL, invalid UTF-8, multibyte. */
 const PIECES: Uint8Array[] = [
-  '{', '}', '{}', '}{', '{{', '}}', 'a', 'b', 'x', ':', 'user', '1000', '42', ' ', '_', '-', '.',
-  '\n', '\r', '\r\n', '\t', '\x0b', '\\', '"', "'", 'A', 'Z', 'é', '日本', '🔑',
+  '{',
+  '}',
+  '{}',
+  '}{',
+  '{{',
+  '}}',
+  'a',
+  'b',
+  'x',
+  ':',
+  'user',
+  '1000',
+  '42',
+  ' ',
+  '_',
+  '-',
+  '.',
+  '\n',
+  '\r',
+  '\r\n',
+  '\t',
+  '\x0b',
+  '\\',
+  '"',
+  "'",
+  'A',
+  'Z',
+  'é',
+  '日本',
+  '🔑',
 ].map((s) => enc.encode(s));
 PIECES.push(new Uint8Array([0]), new Uint8Array([0xff]), new Uint8Array([0x80]), new Uint8Array([0xc3]), new Uint8Array([0xa0]), new Uint8Array([0x85]));
 

@@ -1,6 +1,18 @@
 import {
-  instantiate, keyAt, parseKeyList, sampleBindings, tokenizeCommands, utf8, type Binding, type Example, type GroupVerdict,
-  type PatternDocuments, type PatternPart, type PatternReport, type Schema, type TemplateReport,
+  instantiate,
+  keyAt,
+  parseKeyList,
+  sampleBindings,
+  tokenizeCommands,
+  utf8,
+  type Binding,
+  type Example,
+  type GroupVerdict,
+  type PatternDocuments,
+  type PatternPart,
+  type PatternReport,
+  type Schema,
+  type TemplateReport,
 } from '../../src/core/index.ts';
 import { instantiateLine, templateUnits } from '../../src/core/patterns/templates.ts';
 import type { RedisOracle, RespValue } from '../oracles/redis-server.ts';
@@ -82,14 +94,19 @@ export async function crossCheck(
     const tally = q.verdict.sampled ? `sampled ${q.verdict.verdict}` : q.verdict.verdict;
     result.verdicts[tally] = (result.verdicts[tally] ?? 0) + 1;
     for (const { kind, e, at } of examples) {
-      if (oneSlot(at, n) !== (kind === 'same')) result.badExamples.push(`${q.label}: ${kind} example ${e.keys.join(' / ')} → ${slots.slice(at, at + n).join(', ')}`);
+      if (oneSlot(at, n) !== (kind === 'same'))
+        result.badExamples.push(`${q.label}: ${kind} example ${e.keys.join(' / ')} → ${slots.slice(at, at + n).join(', ')}`);
     }
     if (q.verdict.sampled && !opts.withSampled) continue;
     for (const { at, typical } of samples) {
       // A key no rule matches is refused by the server: verdicts count those apart.
       if (slots.slice(at, at + n).some((x) => x < 0)) continue;
       const same = oneSlot(at, n);
-      const shown = () => `${q.label}: ${keys.slice(at, at + n).map((k) => JSON.stringify(Buffer.from(k).toString('latin1'))).join(' / ')} → ${slots.slice(at, at + n).join(', ')}`;
+      const shown = () =>
+        `${q.label}: ${keys
+          .slice(at, at + n)
+          .map((k) => JSON.stringify(Buffer.from(k).toString('latin1')))
+          .join(' / ')} → ${slots.slice(at, at + n).join(', ')}`;
       if (q.verdict.verdict === 'always' && !same) result.contradictions.push(`always contradicted: ${shown()}`);
       if (q.verdict.verdict !== 'never') continue;
       if (same && q.verdict.exact) result.contradictions.push(`exact never contradicted: ${shown()}`);
@@ -159,7 +176,10 @@ export async function checkTemplates(redis: RedisOracle, docs: PatternDocuments,
 async function checkTexts(redis: RedisOracle, t: TemplateReport, problems: string[]) {
   const v = t.verdicts['oss-cluster'];
   if (v.verdict === 'error') return;
-  for (const [text, refused] of [[v.accepted, false], [v.refused, true]] as const) {
+  for (const [text, refused] of [
+    [v.accepted, false],
+    [v.refused, true],
+  ] as const) {
     if (!text) continue;
     const [line] = tokenizeCommands(utf8(text)).lines;
     const reply = await redis.command(line.args);

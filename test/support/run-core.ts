@@ -1,6 +1,4 @@
-import {
-  createBytecodeEngine, createCustomPolicy, newSpan, parseRules, redisPolicy, standardPolicy, type Policy,
-} from '../../src/core/index.ts';
+import { createBytecodeEngine, createCustomPolicy, newSpan, parseRules, redisPolicy, standardPolicy, type Policy } from '../../src/core/index.ts';
 
 export interface CoreResult {
   slot: number;

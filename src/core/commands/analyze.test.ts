@@ -75,7 +75,10 @@ describe('keys and errors', () => {
   it('names the problem with a stable code and column', () => {
     const d = check('SET k v\nFOO bar\nGET\nEVAL "x" 3 a\nSORT k BY w_*').diagnostics;
     expect(d.map((x) => [x.code, x.line, x.column])).toEqual([
-      ['unknown-command', 2, 1], ['wrong-arity', 3, 1], ['bad-numkeys', 4, 1], ['sort-pattern', 5, 1],
+      ['unknown-command', 2, 1],
+      ['wrong-arity', 3, 1],
+      ['bad-numkeys', 4, 1],
+      ['sort-pattern', 5, 1],
     ]);
     expect(verdicts('PING\nKEYS *', 'oss-cluster')).toEqual(['no-keys', 'no-keys']);
   });

@@ -64,7 +64,14 @@ export function analyzeCommands(lines: CommandLine[], policy: Policy): CommandAn
       continue;
     }
     if (cl.invalid || cl.args.length === 0) {
-      reports.push({ line: cl.line, kind: 'command', command: '', keys: [], slots: [], verdicts: same({ verdict: 'error', reason: 'the line could not be read' }) });
+      reports.push({
+        line: cl.line,
+        kind: 'command',
+        command: '',
+        keys: [],
+        slots: [],
+        verdicts: same({ verdict: 'error', reason: 'the line could not be read' }),
+      });
       continue;
     }
     const name = latin1(cl.args[0]).toUpperCase();
@@ -102,7 +109,14 @@ export function analyzeCommands(lines: CommandLine[], policy: Policy): CommandAn
         report('EXEC', tx.keys, tx.slots, verdicts, extra);
         if (watched && new Set([...watched.slots, ...tx.slots]).size > 1) {
           diagnostics.push(
-            diagnostic('warning', 'watch-other-slot', `keys WATCHed on line ${watched.line} are in another slot than the transaction: this works only while both slots are on one node`, cl.line, 1, 5),
+            diagnostic(
+              'warning',
+              'watch-other-slot',
+              `keys WATCHed on line ${watched.line} are in another slot than the transaction: this works only while both slots are on one node`,
+              cl.line,
+              1,
+              5,
+            ),
           );
         }
       }
@@ -125,7 +139,10 @@ export function analyzeCommands(lines: CommandLine[], policy: Policy): CommandAn
     if (!problem && found.patterns.length > 0 && slots.length > 0) {
       const refused = found.patterns.find((i) => patternHashSlot(cl.args[i]) !== slots[0]);
       if (refused !== undefined) {
-        problem = { code: 'sort-pattern', message: `SORT ${latin1(cl.args[refused - 1]).toUpperCase()} pattern may read keys in other slots: refused in cluster mode` };
+        problem = {
+          code: 'sort-pattern',
+          message: `SORT ${latin1(cl.args[refused - 1]).toUpperCase()} pattern may read keys in other slots: refused in cluster mode`,
+        };
       }
     }
     const input: VerdictInput = { name: found.command.name, keys, slots, problem, inTransaction: tx !== null };
@@ -142,7 +159,14 @@ export function analyzeCommands(lines: CommandLine[], policy: Policy): CommandAn
       for (const u of undeclaredScriptKeys(cl.args[1])) {
         const at = cl.spans[1];
         diagnostics.push(
-          diagnostic('warning', 'undeclared-key', `the script calls ${u.command} on the literal key '${u.key}', which is not in KEYS: undeclared keys break in a cluster`, cl.line, at[0], at[1]),
+          diagnostic(
+            'warning',
+            'undeclared-key',
+            `the script calls ${u.command} on the literal key '${u.key}', which is not in KEYS: undeclared keys break in a cluster`,
+            cl.line,
+            at[0],
+            at[1],
+          ),
         );
       }
     }

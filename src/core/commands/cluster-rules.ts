@@ -13,7 +13,8 @@ export function patternHashSlot(pattern: Uint8Array): number {
     const c = pattern[i];
     if (c === 0x2a || c === 0x3f || c === 0x5b || c === 0x5c) return -1; // * ? [ \
     if (open === -1 && c === 0x7b) open = i;
-    else if (open >= 0 && c === 0x7d && i === open + 1) open = -2; // {} : the whole key is hashed
+    else if (open >= 0 && c === 0x7d && i === open + 1)
+      open = -2; // {} : the whole key is hashed
     else if (open >= 0 && c === 0x7d) return slotOfBytes(pattern, open + 1, i);
   }
   return slotOfBytes(pattern);

@@ -27,8 +27,7 @@ export interface ResolvedCommand {
 }
 
 export type Resolution =
-  | { ok: true; command: ResolvedCommand }
-  | { ok: false; code: 'unknown-command' | 'unknown-subcommand' | 'wrong-arity'; message: string };
+  { ok: true; command: ResolvedCommand } | { ok: false; code: 'unknown-command' | 'unknown-subcommand' | 'wrong-arity'; message: string };
 
 /** Looks a command line up in the table and checks its arity, as the server does before anything else. */
 export function resolveCommand(args: Uint8Array[]): Resolution {

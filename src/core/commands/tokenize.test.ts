@@ -37,7 +37,11 @@ describe('redis-cli syntax (sdssplitargs)', () => {
         line: 1,
         kind: 'command',
         args: [utf8('SET'), utf8('user:1'), utf8('hello')],
-        spans: [[1, 4], [5, 11], [12, 17]],
+        spans: [
+          [1, 4],
+          [5, 11],
+          [12, 17],
+        ],
         source: 'cli',
       },
     ]);
@@ -45,7 +49,10 @@ describe('redis-cli syntax (sdssplitargs)', () => {
 
   it('separates on any amount of spaces and tabs, and skips every isspace blank between args', () => {
     expect(one('  GET \t\t  k   ')).toEqual(['GET', 'k']);
-    expect(tok('  GET \t\t  k   ').lines[0].spans).toEqual([[3, 6], [11, 12]]);
+    expect(tok('  GET \t\t  k   ').lines[0].spans).toEqual([
+      [3, 6],
+      [11, 12],
+    ]);
     // \v and \f are skipped as blanks before an argument but do not end an unquoted one; \r does.
     expect(one('\v\fa\vb c\rd')).toEqual(['a\vb', 'c', 'd']);
   });
@@ -67,7 +74,11 @@ describe('redis-cli syntax (sdssplitargs)', () => {
 
   it('reads empty arguments', () => {
     expect(one('SET "" \'\'')).toEqual(['SET', '', '']);
-    expect(tok('SET "" \'\'').lines[0].spans).toEqual([[1, 4], [5, 7], [8, 10]]);
+    expect(tok('SET "" \'\'').lines[0].spans).toEqual([
+      [1, 4],
+      [5, 7],
+      [8, 10],
+    ]);
   });
 
   it('rejects a closing quote followed by anything but a space', () => {
@@ -93,7 +104,11 @@ describe('redis-cli syntax (sdssplitargs)', () => {
 
   it('opens quotes in the middle of a token, as sdssplitargs does', () => {
     expect(one('SET ab"c d" x')).toEqual(['SET', 'abc d', 'x']);
-    expect(tok('SET ab"c d" x').lines[0].spans).toEqual([[1, 4], [5, 12], [13, 14]]);
+    expect(tok('SET ab"c d" x').lines[0].spans).toEqual([
+      [1, 4],
+      [5, 12],
+      [13, 14],
+    ]);
     expect(one("a'b c'")).toEqual(['ab c']);
     expect(error('SET ab"c')).toEqual(['unbalanced-quote', 5, 9]);
     expect(error("SET it's")).toEqual(['unbalanced-quote', 5, 9]);
@@ -103,19 +118,35 @@ describe('redis-cli syntax (sdssplitargs)', () => {
   it('keeps UTF-8 bytes and gives UTF-16 columns', () => {
     const r = tok('SET café 😀 "é x" \'😀\'');
     expect(r.lines[0].args.map((a) => latin1(a))).toEqual(['SET', u('café'), u('😀'), u('é x'), u('😀')]);
-    expect(r.lines[0].spans).toEqual([[1, 4], [5, 9], [10, 12], [13, 18], [19, 23]]);
+    expect(r.lines[0].spans).toEqual([
+      [1, 4],
+      [5, 9],
+      [10, 12],
+      [13, 18],
+      [19, 23],
+    ]);
   });
 
   it('counts invalid UTF-8 like the editor does (one U+FFFD per bad sequence)', () => {
     const r = tok(fromLatin1('\xff\xfe a \xe2\x82 b'));
     expect(r.lines[0].args.map((a) => latin1(a))).toEqual(['\xff\xfe', 'a', '\xe2\x82', 'b']);
-    expect(r.lines[0].spans).toEqual([[1, 3], [4, 5], [6, 7], [8, 9]]);
+    expect(r.lines[0].spans).toEqual([
+      [1, 3],
+      [4, 5],
+      [6, 7],
+      [8, 9],
+    ]);
   });
 
   it('splits on LF only, drops one trailing CR, skips blank lines and keeps line numbers', () => {
     const r = tok('GET a\r\n\r\n  \t\nGET "b\r"\r\r\nGET c\rd\n\nGET e');
     expect(r.lines.map((l) => l.line)).toEqual([1, 4, 5, 7]);
-    expect(r.lines.map((l) => l.args.map((a) => latin1(a)))).toEqual([['GET', 'a'], ['GET', 'b\r'], ['GET', 'c', 'd'], ['GET', 'e']]);
+    expect(r.lines.map((l) => l.args.map((a) => latin1(a)))).toEqual([
+      ['GET', 'a'],
+      ['GET', 'b\r'],
+      ['GET', 'c', 'd'],
+      ['GET', 'e'],
+    ]);
     expect(r.diagnostics).toEqual([]);
   });
 
@@ -162,7 +193,18 @@ describe('lines copied from an interactive redis-cli session', () => {
   ])('strips the prompt of %s', (text, column) => {
     const r = tok(text);
     expect(r.diagnostics).toEqual([]);
-    expect(r.lines).toEqual([{ line: 1, kind: 'command', args: [utf8('GET'), utf8('k')], spans: [[column, column + 3], [column + 4, column + 5]], source: 'prompt' }]);
+    expect(r.lines).toEqual([
+      {
+        line: 1,
+        kind: 'command',
+        args: [utf8('GET'), utf8('k')],
+        spans: [
+          [column, column + 3],
+          [column + 4, column + 5],
+        ],
+        source: 'prompt',
+      },
+    ]);
   });
 
   it('takes only a leading host:port prompt, never "> " inside the command', () => {
@@ -272,8 +314,15 @@ describe('lines copied from an interactive redis-cli session', () => {
   });
 
   it('does not take a command with arguments for output', () => {
-    expect(args('127.0.0.1:6379> SET a b\nSET c d\nGET e')).toEqual([['SET', 'a', 'b'], ['SET', 'c', 'd'], ['GET', 'e']]);
-    expect(args('127.0.0.1:6379> GET a\n"GET" "b"')).toEqual([['GET', 'a'], ['GET', 'b']]);
+    expect(args('127.0.0.1:6379> SET a b\nSET c d\nGET e')).toEqual([
+      ['SET', 'a', 'b'],
+      ['SET', 'c', 'd'],
+      ['GET', 'e'],
+    ]);
+    expect(args('127.0.0.1:6379> GET a\n"GET" "b"')).toEqual([
+      ['GET', 'a'],
+      ['GET', 'b'],
+    ]);
   });
 });
 
@@ -296,7 +345,10 @@ describe('MONITOR output', () => {
       ['PING'],
       ['SET', u('café'), '1'],
     ]);
-    expect(r.lines[1].spans).toEqual([[27, 32], [33, 43]]);
+    expect(r.lines[1].spans).toEqual([
+      [27, 32],
+      [33, 43],
+    ]);
     expect(commandName(r.lines[2])).toBe('DEL');
   });
 
@@ -327,7 +379,9 @@ describe('commandName', () => {
 });
 
 /** Bytes that exercise the splitter: quotes, escapes, hex digits, blanks, UTF-8 pieces, NUL. */
-const TRICKY = [0x20, 0x20, 0x09, 0x0b, 0x0c, 0x0d, 0x22, 0x22, 0x27, 0x27, 0x5c, 0x5c, 0x78, 0x41, 0x66, 0x30, 0x6e, 0x61, 0x62, 0x71, 0xc3, 0xa9, 0xff, 0x00, 0x23, 0x3e];
+const TRICKY = [
+  0x20, 0x20, 0x09, 0x0b, 0x0c, 0x0d, 0x22, 0x22, 0x27, 0x27, 0x5c, 0x5c, 0x78, 0x41, 0x66, 0x30, 0x6e, 0x61, 0x62, 0x71, 0xc3, 0xa9, 0xff, 0x00, 0x23, 0x3e,
+];
 
 function trickyLine(rand: () => number, maxLength: number, withNul: boolean): Uint8Array {
   const out: number[] = [];
@@ -435,7 +489,7 @@ describe.skipIf(!haveRedis)('against the real redis-cli', () => {
       "'a\\b\\'c'",
       '"\\xZZ" "\\x4" "\\q" "\\x"',
       '"\\x41\\x4a\\xfF\\x00" "\\n\\r\\t\\b\\a\\"\\\\"',
-      'a\'\' "" \'\'',
+      "a'' \"\" ''",
       '"ab\\',
       '\v x\fy "a"\vb',
       'a\rb "c\rd"',

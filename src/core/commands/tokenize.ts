@@ -61,8 +61,7 @@ export type SplitErrorCode = 'unbalanced-quote' | 'quote-not-followed-by-space';
  * as it was read.
  */
 export type SplitArgs =
-  | { ok: true; args: Uint8Array[]; starts: number[]; ends: number[] }
-  | { ok: false; code: SplitErrorCode; message: string; start: number; end: number };
+  { ok: true; args: Uint8Array[]; starts: number[]; ends: number[] } | { ok: false; code: SplitErrorCode; message: string; start: number; end: number };
 
 /** C `isspace` in the C locale: space, \t, \n, \v, \f, \r. */
 function isSpace(c: number): boolean {

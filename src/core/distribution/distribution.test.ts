@@ -71,6 +71,9 @@ describe('migration diff', () => {
   it('lists commands whose verdict changes, in both directions', () => {
     const lines = tokenizeCommands(utf8('MGET a{x}b{y} c{y}\nMGET q{z} r{z}\nMGET a{x}b{y} x')).lines;
     const changes = verdictChanges(analyzeCommands(lines, redisPolicy).reports, analyzeCommands(lines, standardPolicy).reports, 'oss-cluster');
-    expect(changes.map((c) => [c.line, c.before, c.after])).toEqual([[1, 'crossslot', 'ok'], [3, 'ok', 'crossslot']]);
+    expect(changes.map((c) => [c.line, c.before, c.after])).toEqual([
+      [1, 'crossslot', 'ok'],
+      [3, 'ok', 'crossslot'],
+    ]);
   });
 });

@@ -79,7 +79,7 @@ export function migrationDiff(list: KeyList, a: Side, b: Side, options: Migratio
     if (sa >= 0 && sb < 0) startUnmatched++;
     if (sa < 0 && sb >= 0) stopUnmatched++;
     if (sa !== sb) changedSlot++;
-    if (shardOf(a, sa) !== shardOf(b, sb) || (sa < 0) !== (sb < 0)) changedShard++;
+    if (shardOf(a, sa) !== shardOf(b, sb) || sa < 0 !== sb < 0) changedShard++;
     if (sa >= 0) note(aGroups, sa, i, sb);
     if (sb >= 0) note(bGroups, sb, i, sa);
     if (sa !== sb && moved.length < sample) {

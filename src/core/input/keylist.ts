@@ -71,14 +71,7 @@ export function parseKeyList(input: Uint8Array, firstLine = 1): KeyList {
           invalid[count] = 1;
           const lineBytes = input.subarray(start, end);
           diagnostics.push(
-            diagnostic(
-              'error',
-              error.code,
-              error.message,
-              line,
-              columnOf(lineBytes, error.at - start),
-              columnOf(lineBytes, error.endAt - start),
-            ),
+            diagnostic('error', error.code, error.message, line, columnOf(lineBytes, error.at - start), columnOf(lineBytes, error.endAt - start)),
           );
         }
       } else if (end - start > MAX_KEY_BYTES) {

@@ -2,8 +2,7 @@ import { decodeUtf8Strict, latin1 } from '../bytes.ts';
 
 /** Result of reading one redis-cli double-quoted string. */
 export type Unquoted =
-  | { ok: true; bytes: Uint8Array; end: number }
-  | { ok: false; code: 'bad-escape' | 'unbalanced-quote'; at: number; endAt: number; message: string };
+  { ok: true; bytes: Uint8Array; end: number } | { ok: false; code: 'bad-escape' | 'unbalanced-quote'; at: number; endAt: number; message: string };
 
 const SIMPLE_ESCAPES: Record<number, number> = {
   0x6e: 0x0a, // \n
@@ -73,13 +72,27 @@ export function quote(bytes: Uint8Array, start = 0, end = bytes.length): string 
   for (let i = start; i < end; i++) {
     const c = bytes[i];
     switch (c) {
-      case 0x5c: out += '\\\\'; break;
-      case 0x22: out += '\\"'; break;
-      case 0x0a: out += '\\n'; break;
-      case 0x0d: out += '\\r'; break;
-      case 0x09: out += '\\t'; break;
-      case 0x07: out += '\\a'; break;
-      case 0x08: out += '\\b'; break;
+      case 0x5c:
+        out += '\\\\';
+        break;
+      case 0x22:
+        out += '\\"';
+        break;
+      case 0x0a:
+        out += '\\n';
+        break;
+      case 0x0d:
+        out += '\\r';
+        break;
+      case 0x09:
+        out += '\\t';
+        break;
+      case 0x07:
+        out += '\\a';
+        break;
+      case 0x08:
+        out += '\\b';
+        break;
       default:
         out += c >= 0x20 && c <= 0x7e ? String.fromCharCode(c) : '\\x' + (c < 16 ? '0' : '') + c.toString(16);
     }

@@ -121,7 +121,16 @@ export function analyzePatterns(input: PatternInputs | PatternDocuments, policy:
   const usable = docs.keys.patterns.filter((p) => patterns[p.index]?.ok ?? p.ok);
   if (usable.length > MAX_MATRIX_PATTERNS) {
     const first = usable[MAX_MATRIX_PATTERNS];
-    keyDiagnostics.push(diagnostic('info', 'matrix-limit', `the matrix covers the first ${MAX_MATRIX_PATTERNS} patterns; this one and later ones are left out of it`, first.line, 1, 2));
+    keyDiagnostics.push(
+      diagnostic(
+        'info',
+        'matrix-limit',
+        `the matrix covers the first ${MAX_MATRIX_PATTERNS} patterns; this one and later ones are left out of it`,
+        first.line,
+        1,
+        2,
+      ),
+    );
   }
   const inMatrix = usable.slice(0, MAX_MATRIX_PATTERNS);
   const pairs: PairReport[] = [];
@@ -140,7 +149,19 @@ export function analyzePatterns(input: PatternInputs | PatternDocuments, policy:
     templates = analyzeTemplates(docs.commands, docs.schema, reasoner, options.seed ?? 1);
   } catch (e) {
     const line = docs.commands.lines.find((l) => l.names.length)?.source.line ?? 1;
-    templates = { reports: [], diagnostics: [diagnostic('error', 'pattern-reasoning-failed', `the command templates could not be analysed (this is a bug in the playground: ${failureText(e)})`, line, 1, 2)] };
+    templates = {
+      reports: [],
+      diagnostics: [
+        diagnostic(
+          'error',
+          'pattern-reasoning-failed',
+          `the command templates could not be analysed (this is a bug in the playground: ${failureText(e)})`,
+          line,
+          1,
+          2,
+        ),
+      ],
+    };
   }
   const commandDiagnostics = [...docs.commandDiagnostics, ...templates.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
   if (failedAny) keyDiagnostics.sort((a, b) => a.line - b.line || a.column - b.column);

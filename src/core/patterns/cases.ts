@@ -81,7 +81,11 @@ export function outcomesOf(space: Space, c: SymCase): Outcome[] {
       return;
     }
     if (rels.some((r) => r.kind === 'chance')) {
-      const step = refinement(space, rels.flatMap((r) => (r.kind === 'chance' ? r.vars : [])), apart);
+      const step = refinement(
+        space,
+        rels.flatMap((r) => (r.kind === 'chance' ? r.vars : [])),
+        apart,
+      );
       if (step === undefined) {
         out.push({ ...base, same: false, exact: false });
         return;
@@ -106,7 +110,10 @@ export function outcomesOf(space: Space, c: SymCase): Outcome[] {
       return;
     }
     // The rest share a slot only for particular lengths: solved over every relation at once.
-    const solution = solveLengths(space, rels.flatMap((r) => (r.kind === 'lengths' ? [r.diff] : [])));
+    const solution = solveLengths(
+      space,
+      rels.flatMap((r) => (r.kind === 'lengths' ? [r.diff] : [])),
+    );
     if (solution.kind === 'complex') throw new TooComplex();
     if (solution.kind === 'none') out.push({ ...base, same: false, exact: solution.exact });
     else if (solution.kind === 'all') out.push({ ...base, same: true, exact: true });

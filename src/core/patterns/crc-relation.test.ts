@@ -34,7 +34,12 @@ describe('shifting a CRC by zero bytes', () => {
 describe('relate: literal terms shifted by the same lengths add up before anything is decided', () => {
   it('equal-length prefixes with one CRC cancel: user:<uid> and zrem:<uid> always share a slot', () => {
     expect(crc16(utf8('user:'))).toBe(crc16(utf8('zrem:')));
-    for (const [a, b] of [['user:<uid>', 'zrem:<uid>'], ['anox:<x:str>:<y:int>', 'daab:<x:str>:<y:int>'], ['\0<c>', '<c>'], ['\0\0<s:str>', '<s:str>']]) {
+    for (const [a, b] of [
+      ['user:<uid>', 'zrem:<uid>'],
+      ['anox:<x:str>:<y:int>', 'daab:<x:str>:<y:int>'],
+      ['\0<c>', '<c>'],
+      ['\0\0<s:str>', '<s:str>'],
+    ]) {
       const { space, toks } = pair(a, b);
       expect([a, b, relate(space, toks[0], toks[1]).kind]).toEqual([a, b, 'same']);
     }
@@ -80,7 +85,14 @@ describe('solveLengths agrees with brute force over every length up to the windo
     if (r.kind === 'different') return expect(hits.size).toBe(0);
     expect(r.kind).toBe('lengths');
     if (r.kind !== 'lengths') return;
-    const forms = r.diff.groups.map((g) => [...g.form.keys()].map((v) => space.vars[v].name).sort().join('+')).sort();
+    const forms = r.diff.groups
+      .map((g) =>
+        [...g.form.keys()]
+          .map((v) => space.vars[v].name)
+          .sort()
+          .join('+'),
+      )
+      .sort();
     const s = solveLengths(space, [r.diff]);
     kinds.push(`${forms.join(' ')}: ${s.kind}`);
     if (hits.size === 0) return expect(s).toEqual({ kind: 'none', exact: false });
@@ -94,7 +106,8 @@ describe('solveLengths agrees with brute force over every length up to the windo
     // Hits are counted as the distinct lengths the difference depends on: <a>+<b> and <b>, or one of them.
     const project = (h: string) => (forms.length === 2 ? h : forms[0] === 'a+b' ? h.split(',')[0] : h.split(',')[1]);
     expect(s.hits).toBe(new Set([...hits].map(project)).size);
-    expect(s.condition.text).toMatch(forms.length === 2 ? /^\(<a>, <b>\) are \(|^<a> is \d+ bytes? long and <b> is / : forms[0] === 'a+b' ? /^<a>\+<b> together are / : /^<b> is /);
-
+    expect(s.condition.text).toMatch(
+      forms.length === 2 ? /^\(<a>, <b>\) are \(|^<a> is \d+ bytes? long and <b> is / : forms[0] === 'a+b' ? /^<a>\+<b> together are / : /^<b> is /,
+    );
   });
 });

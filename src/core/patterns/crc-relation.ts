@@ -254,7 +254,12 @@ export function solveLengths(space: Space, diffs: readonly LengthDiff[]): Length
   );
   const bySignature = new Map<string, number[]>();
   for (const [v, s] of signature) bySignature.set(s, [...(bySignature.get(s) ?? []), v]);
-  const classes = [...bySignature.values()].map((vars) => lengthClass(space, vars.sort((a, b) => a - b)));
+  const classes = [...bySignature.values()].map((vars) =>
+    lengthClass(
+      space,
+      vars.sort((a, b) => a - b),
+    ),
+  );
   const finite = classes.every((c) => c.finite);
   // The class solved for is the one with the most sums; the others are tried.
   classes.sort((a, b) => a.sums.length - b.sums.length);
@@ -280,7 +285,11 @@ export function solveLengths(space: Space, diffs: readonly LengthDiff[]): Length
   let miss: number[] | null = null;
   const diffAt = (d: LengthDiff, sumOf: (c: LengthClass) => number) => {
     let x = d.constant;
-    for (const g of d.groups) x ^= shift(g.crc, classes.reduce((n, c) => n + coef(g, c) * sumOf(c), 0));
+    for (const g of d.groups)
+      x ^= shift(
+        g.crc,
+        classes.reduce((n, c) => n + coef(g, c) * sumOf(c), 0),
+      );
     return x;
   };
   const outerSum = (c: LengthClass) => (c === last ? 0 : values[outer.indexOf(c)]);
@@ -295,7 +304,10 @@ export function solveLengths(space: Space, diffs: readonly LengthDiff[]): Length
       let y = 0;
       let z = d.constant;
       for (const g of d.groups) {
-        const shifted = shift(g.crc, outer.reduce((n, c, k) => n + coef(g, c) * values[k], 0));
+        const shifted = shift(
+          g.crc,
+          outer.reduce((n, c, k) => n + coef(g, c) * values[k], 0),
+        );
         if (coef(g, last) > 0) y ^= shifted;
         else z ^= shifted;
       }
@@ -346,7 +358,13 @@ export function solveLengths(space: Space, diffs: readonly LengthDiff[]): Length
     classes.forEach((c, i) => splitSum(c, sums[i], m));
     return m;
   };
-  const solution: LengthSolution = { kind: 'some', hit: lengthsOf(kept[0]), condition: { name: '', text: describeHits(space, classes, kept, hits) }, hits, tried };
+  const solution: LengthSolution = {
+    kind: 'some',
+    hit: lengthsOf(kept[0]),
+    condition: { name: '', text: describeHits(space, classes, kept, hits) },
+    hits,
+    tried,
+  };
   if (miss) solution.miss = lengthsOf(miss);
   return solution;
 }

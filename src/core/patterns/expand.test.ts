@@ -6,8 +6,14 @@ import { parseKeyPatterns, parsePatternSyntax } from './parse.ts';
 import { acceptsValue, typeName, type PlaceholderType } from './types.ts';
 
 const TYPES: PlaceholderType[] = [
-  { kind: 'int' }, { kind: 'word' }, { kind: 'str' }, { kind: 'uuid' }, { kind: 'date' }, { kind: 'hex', length: 1 },
-  { kind: 'hex', length: 32 }, { kind: 'enum', values: [utf8('eu'), utf8('us'), utf8('')] },
+  { kind: 'int' },
+  { kind: 'word' },
+  { kind: 'str' },
+  { kind: 'uuid' },
+  { kind: 'date' },
+  { kind: 'hex', length: 1 },
+  { kind: 'hex', length: 32 },
+  { kind: 'enum', values: [utf8('eu'), utf8('us'), utf8('')] },
 ];
 
 describe('samplers', () => {
@@ -38,7 +44,10 @@ describe('samplers', () => {
     expect(words.some((w) => /[\x80-\xff]/.test(w))).toBe(true);
   });
   it('bindings are deterministic, share a name across patterns, and keep different names apart', () => {
-    const schema = new Map<string, PlaceholderType>([['uid', { kind: 'int' }], ['oid', { kind: 'int' }]]);
+    const schema = new Map<string, PlaceholderType>([
+      ['uid', { kind: 'int' }],
+      ['oid', { kind: 'int' }],
+    ]);
     const a = sampleBindings(['uid', 'oid'], schema, { count: 200, seed: 5, adversarial: 0.5 });
     const b = sampleBindings(['uid', 'oid'], schema, { count: 200, seed: 5, adversarial: 0.5 });
     expect(a.map((x) => [...x].map(([k, v]) => k + latin1(v)))).toEqual(b.map((x) => [...x].map(([k, v]) => k + latin1(v))));

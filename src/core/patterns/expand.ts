@@ -99,13 +99,43 @@ export function edgeValues(t: PlaceholderType): Uint8Array[] {
   if (finite) return finite;
   const list = (...s: string[]) => s.map(fromLatin1);
   switch (t.kind) {
-    case 'int': return list('0', '7', '10', '999', '1700000000', '18446744073709551615', '9'.repeat(40));
-    case 'hex': return list('0'.repeat(t.length), 'f'.repeat(t.length), 'a'.repeat(t.length));
-    case 'uuid': return list('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff');
-    case 'date': return list('1970-01-01', '2000-02-29', '2024-12-31', '9999-12-31');
-    case 'word': return [...list('a', 'Z', '0', '-', '_', '.', '<', '>', '|', '\\', '"', "'", 'x'.repeat(200), '\xff', '\x80\x80'), utf8('é'), utf8('東')];
+    case 'int':
+      return list('0', '7', '10', '999', '1700000000', '18446744073709551615', '9'.repeat(40));
+    case 'hex':
+      return list('0'.repeat(t.length), 'f'.repeat(t.length), 'a'.repeat(t.length));
+    case 'uuid':
+      return list('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff');
+    case 'date':
+      return list('1970-01-01', '2000-02-29', '2024-12-31', '9999-12-31');
+    case 'word':
+      return [...list('a', 'Z', '0', '-', '_', '.', '<', '>', '|', '\\', '"', "'", 'x'.repeat(200), '\xff', '\x80\x80'), utf8('é'), utf8('東')];
     default:
-      return list('', '{', '}', '{}', '}{', '{x}', 'a}b', 'a{b', '{a}b{c}', '}}', '{{x}}', '\n', 'a\nb', '{\n}', '}\n{', 'x{y\n}', '\r', '\0', '\xff\x80', ':', ' ', 'x'.repeat(300), '\\', '<u>');
+      return list(
+        '',
+        '{',
+        '}',
+        '{}',
+        '}{',
+        '{x}',
+        'a}b',
+        'a{b',
+        '{a}b{c}',
+        '}}',
+        '{{x}}',
+        '\n',
+        'a\nb',
+        '{\n}',
+        '}\n{',
+        'x{y\n}',
+        '\r',
+        '\0',
+        '\xff\x80',
+        ':',
+        ' ',
+        'x'.repeat(300),
+        '\\',
+        '<u>',
+      );
   }
 }
 

@@ -77,7 +77,11 @@ export interface Decision {
 /** A pattern expression as text: placeholders as `<name>`, literal `<` and `\` escaped where needed. */
 export function renderParts(parts: readonly ({ lit: Uint8Array } | { name: string; piece?: boolean })[]): string {
   const texts = parts.map((p) =>
-    'name' in p ? (p.piece ? `<part of ${p.name}>` : `<${p.name}>`) : decodeUtf8Lenient(p.lit).replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`),
+    'name' in p
+      ? p.piece
+        ? `<part of ${p.name}>`
+        : `<${p.name}>`
+      : decodeUtf8Lenient(p.lit).replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`),
   );
   let out = '';
   texts.forEach((text, i) => {

@@ -78,9 +78,7 @@ describe('Keys text with patterns and plain keys', () => {
   });
   it('conflicting types are an error on the later placeholder, with its columns', () => {
     const l = parseKeyPatterns(utf8('a:<id:int>\nb:<id:uuid>:x\nc:<id>'));
-    expect(l.diagnostics).toEqual([
-      expect.objectContaining({ code: 'placeholder-type-conflict', severity: 'error', line: 2, column: 3, endColumn: 12 }),
-    ]);
+    expect(l.diagnostics).toEqual([expect.objectContaining({ code: 'placeholder-type-conflict', severity: 'error', line: 2, column: 3, endColumn: 12 })]);
     expect(l.patterns.map((p) => p.ok)).toEqual([true, false, true]);
   });
   it('syntax errors are diagnostics in place, in editor columns', () => {

@@ -137,7 +137,13 @@ function placeholder(src: Uint8Array, at: number, end: number, problems: Pattern
     } else alternatives[alternatives.length - 1].push(b);
   }
   if (j >= end) {
-    problems.push({ severity: 'error', code: 'unterminated-placeholder', message: `placeholder <${name}:… has no closing '>' (write \\< for a literal <)`, at, endAt: end });
+    problems.push({
+      severity: 'error',
+      code: 'unterminated-placeholder',
+      message: `placeholder <${name}:… has no closing '>' (write \\< for a literal <)`,
+      at,
+      endAt: end,
+    });
     return null;
   }
   const ph: Placeholder = { kind: 'ph', name, type: null, at, end: j + 1 };
@@ -205,7 +211,7 @@ export function parseKeyPatterns(input: Uint8Array): KeyPatternList {
   const plain = new Uint8Array(input.length);
   let used = 0;
   let line = 0;
-  for (let start = 0; start <= input.length; ) {
+  for (let start = 0; start <= input.length;) {
     line++;
     let nl = input.indexOf(0x0a, start);
     if (nl < 0) nl = input.length;
@@ -215,7 +221,15 @@ export function parseKeyPatterns(input: Uint8Array): KeyPatternList {
       const syntax = parsePatternSyntax(bytes);
       for (const p of syntax.problems) diagnostics.push(diagnostic(p.severity, p.code, p.message, line, columnOf(bytes, p.at), columnOf(bytes, p.endAt)));
       const own = bytes.slice();
-      patterns.push({ index: patterns.length, line, text: decodeUtf8Lenient(own), parts: syntax.parts, names: namesOf(syntax.parts), ok: syntax.ok, bytes: own });
+      patterns.push({
+        index: patterns.length,
+        line,
+        text: decodeUtf8Lenient(own),
+        parts: syntax.parts,
+        names: namesOf(syntax.parts),
+        ok: syntax.ok,
+        bytes: own,
+      });
     } else {
       plain.set(input.subarray(start, nl), used);
       used += nl - start;

@@ -39,7 +39,10 @@ describe('what a pattern hashes', () => {
     ['{user:<uid>}:x', 'tag user:<uid>', 'tag user:<uid>'],
     ['\\<a>{<x:date>}', 'tag <x>', 'tag <x>'],
   ])('%s: Redis %s, Standard %s', (pattern, redis, standard) => {
-    for (const [policy, want] of [[redisPolicy, redis], [standardPolicy, standard]] as const) {
+    for (const [policy, want] of [
+      [redisPolicy, redis],
+      [standardPolicy, standard],
+    ] as const) {
       const h = setup(policy, [pattern]).hashing(0);
       expect(`${h.hashing.kind} ${h.hashing.expr}`).toBe(want);
       expect(h.warnings).toEqual([]);
@@ -71,8 +74,19 @@ describe('what a pattern hashes', () => {
 
 describe('do two patterns share a slot for the same values', () => {
   const redis = setup(redisPolicy, [
-    'user:{<uid>}:profile', 'user:{<uid>}:cart', 'user:<uid>:profile', 'user:<uid>:cart', '{<x:str>}:a', '{<x:str>}:b',
-    '{<r:eu|us>}:a', '{<q:eu|us>}:b', '{cfg}:a', '{cfg}:b', 'a', 'b', 'order:{<oid:int>}',
+    'user:{<uid>}:profile',
+    'user:{<uid>}:cart',
+    'user:<uid>:profile',
+    'user:<uid>:cart',
+    '{<x:str>}:a',
+    '{<x:str>}:b',
+    '{<r:eu|us>}:a',
+    '{<q:eu|us>}:b',
+    '{cfg}:a',
+    '{cfg}:b',
+    'a',
+    'b',
+    'order:{<oid:int>}',
   ]);
   it('always when they hash the same expression', () => {
     const v = redis.group(0, 1);
@@ -82,7 +96,11 @@ describe('do two patterns share a slot for the same values', () => {
   });
   it('never (except by chance) when they hash different expressions of the same values', () => {
     const v = redis.group(2, 3);
-    expect(v).toMatchObject({ verdict: 'never', exact: false, reason: 'they hash user:<uid>:profile (whole key) vs user:<uid>:cart (whole key): one slot only by chance (1 in 16384)' });
+    expect(v).toMatchObject({
+      verdict: 'never',
+      exact: false,
+      reason: 'they hash user:<uid>:profile (whole key) vs user:<uid>:cart (whole key): one slot only by chance (1 in 16384)',
+    });
     expect(v.different!.slots[0]).not.toBe(v.different!.slots[1]);
     expect(redis.group(0, 12).verdict).toBe('never');
   });
@@ -131,7 +149,12 @@ describe('CRC linearity decides different expressions exactly', () => {
   });
   it('prefixes of different lengths before a value: same slot exactly for the lengths where the CRCs meet', () => {
     // Brute force over the window the reasoner uses (values up to 128 bytes).
-    for (const [p, q] of [['cart:', 'orders:'], ['a', 'bb'], ['user:', 'usr:'], ['x', 'y']]) {
+    for (const [p, q] of [
+      ['cart:', 'orders:'],
+      ['a', 'bb'],
+      ['user:', 'usr:'],
+      ['x', 'y'],
+    ]) {
       const v = setup(redisPolicy, [`${p}<id:word>`, `${q}<id:word>`]).group(0, 1);
       const lengths = Array.from({ length: 128 }, (_, n) => n + 1).filter((n) => slotOfBytes(utf8(p + 'a'.repeat(n))) === slotOfBytes(utf8(q + 'a'.repeat(n))));
       expect([p, q, v.verdict]).toEqual([p, q, lengths.length ? 'depends' : 'never']);
@@ -176,9 +199,19 @@ describe('examples are real', () => {
     const s = setup(redisPolicy, ['a:{<s:str>}', 'b:{<s:str>}x', '<s:str>:{<t>}', '{<t>}', '<s:str>\n{<t>}']);
     const read = (shown: string) => keyAt(parseKeyList(utf8(shown)), 0);
     let checked = 0;
-    for (const [i, j] of [[0, 1], [0, 2], [1, 2], [2, 3], [3, 4], [2, 4]]) {
+    for (const [i, j] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+      [2, 3],
+      [3, 4],
+      [2, 4],
+    ]) {
       const v = s.group(i, j);
-      for (const [kind, e] of [['same', v.same], ['different', v.different]] as const) {
+      for (const [kind, e] of [
+        ['same', v.same],
+        ['different', v.different],
+      ] as const) {
         if (!e) continue;
         const slots = e.keys.map((k) => redisPolicy.locate(read(k), 0, read(k).length, { start: 0, end: 0, rule: 0 }));
         expect(slots).toEqual(e.slots);
@@ -193,7 +226,13 @@ describe('examples are real', () => {
 describe('differences that depend on lengths only', () => {
   it('prefixes of one length and one CRC always share a slot (user: and zrem:), and so does a NUL prefix', () => {
     for (const policy of [redisPolicy, standardPolicy]) {
-      for (const [a, b] of [['user:<uid>', 'zrem:<uid>'], ['user:<uid>:a', 'zrem:<uid>:a'], ['\\x00<c>', '<c>'], ['{\\x00<c>}', '{<c>}'], ['<c>', '\\x00<c>']]) {
+      for (const [a, b] of [
+        ['user:<uid>', 'zrem:<uid>'],
+        ['user:<uid>:a', 'zrem:<uid>:a'],
+        ['\\x00<c>', '<c>'],
+        ['{\\x00<c>}', '{<c>}'],
+        ['<c>', '\\x00<c>'],
+      ]) {
         const read = (p: string) => p.replace('\\x00', '\0');
         const v = setup(policy, [read(a), read(b)]).group(0, 1);
         expect([policy.name, a, b, v.verdict, v.exact]).toEqual([policy.name, a, b, 'always', true]);
@@ -213,7 +252,10 @@ describe('differences that depend on lengths only', () => {
     // Every binding of four 10-digit ids (40 bytes) shares a slot; 39 bytes never does.
     const doc = parseKeyPatterns(utf8(patterns.join('\n')));
     const rand = rng(5);
-    for (const [length, same] of [[10, true], [9, false]] as const) {
+    for (const [length, same] of [
+      [10, true],
+      [9, false],
+    ] as const) {
       for (let i = 0; i < 40; i++) {
         const id = () => String(1 + Math.floor(rand() * 9)) + Array.from({ length: length - 1 }, () => Math.floor(rand() * 10)).join('');
         const b = new Map(['a', 'b', 'c', 'd'].map((n) => [n, utf8(id())]));
@@ -244,7 +286,10 @@ describe('values of one finite type may be equal', () => {
   it('two hex2 values in tags: one slot when they are equal, decided exactly (not by sampling)', () => {
     for (const policy of [redisPolicy, standardPolicy]) {
       const s = setup(policy, ['{<a:hex2>}:<c:hex2>', '{<b:hex2>}:<c:hex2>', '{<a:hex2><b:hex2>}', '{<b:hex2><a:hex2>}']);
-      for (const [i, j] of [[0, 1], [2, 3]]) {
+      for (const [i, j] of [
+        [0, 1],
+        [2, 3],
+      ]) {
         const v = s.group(i, j);
         expect(v).toMatchObject({ verdict: 'depends', sampled: false, reason: 'one slot when <b> is the same as <a>; different slots when <b> is not <a>' });
         expect(v.same!.binding.a).toBe(v.same!.binding.b);

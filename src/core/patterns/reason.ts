@@ -6,8 +6,18 @@ import { enumerateCases, outcomesOf, TooComplex, type Outcome, type SymCase } fr
 import { locateAll, materialize, sameBytes } from './examples.ts';
 import { instantiate, rng, sampleBindings, type Binding } from './expand.ts';
 import {
-  conditionText, describeHashing, example, hashedText, renderParts, type Example, type GroupVerdict, type Hashing, type PatternHashing,
-  type Decision, type PatternWarning, type Witnesses,
+  conditionText,
+  describeHashing,
+  example,
+  hashedText,
+  renderParts,
+  type Example,
+  type GroupVerdict,
+  type Hashing,
+  type PatternHashing,
+  type Decision,
+  type PatternWarning,
+  type Witnesses,
 } from './model.ts';
 import { namesOf, type PatternPart } from './parse.ts';
 import { sampledGroup, sampledHashing } from './sampled.ts';
@@ -193,7 +203,7 @@ function concrete(space: Space, keys: readonly (readonly PatternPart[])[], polic
     const { binding } = materialize(space, o.subst, rand, o.lengths);
     const built = keys.map((k) => instantiate(k, binding));
     const { slots } = locateAll(policy, built);
-    if (new Set(slots).size === 1 === o.same) return [example(binding, built, slots), binding];
+    if ((new Set(slots).size === 1) === o.same) return [example(binding, built, slots), binding];
     if (o.same) throw new Error(`pattern reasoning: ${built.map((k) => latin1(k)).join(' / ')} were expected in one slot under ${policy.name}`);
   }
   throw new Error(`pattern reasoning: could not find values that separate the keys under ${policy.name}`);

@@ -3,7 +3,14 @@ import { newSpan } from '../slots/span.ts';
 import { locateAll, sameBytes } from './examples.ts';
 import { instantiate, instantiateWithOffsets, sampleBindings, type Binding } from './expand.ts';
 import {
-  example, renderParts, type Decision, type Example, type GroupVerdict, type Hashing, type PatternHashing, type PatternWarning,
+  example,
+  renderParts,
+  type Decision,
+  type Example,
+  type GroupVerdict,
+  type Hashing,
+  type PatternHashing,
+  type PatternWarning,
   type Witnesses,
 } from './model.ts';
 import { namesOf, type PatternPart } from './parse.ts';
@@ -39,7 +46,9 @@ function bindingsFor(names: string[], schema: Schema, opts: SampleOptions): { bi
     return { bindings: all, exhaustive: true };
   }
   const sampled = sampleBindings(names, schema, { count: opts.samples, seed: opts.seed, adversarial: 0.5 });
-  const alike = names.flatMap((a, i) => names.slice(i + 1).flatMap((b, k) => (domains[i] && domains[i + 1 + k] && sameType(typeOf(schema, a), typeOf(schema, b)) ? [[a, b]] : [])));
+  const alike = names.flatMap((a, i) =>
+    names.slice(i + 1).flatMap((b, k) => (domains[i] && domains[i + 1 + k] && sameType(typeOf(schema, a), typeOf(schema, b)) ? [[a, b]] : [])),
+  );
   if (alike.length === 0) return { bindings: sampled, exhaustive: false };
   const bindings = sampled.map((b, i) => {
     if (i % 4 !== 3) return b;
@@ -136,7 +145,9 @@ export function sampledGroup(keys: readonly (readonly PatternPart[])[], schema: 
   if (examples.refused) [verdict.refused, witnesses.refused] = examples.refused;
   verdict.reason =
     verdict.verdict === 'always'
-      ? keys.length === 1 ? 'a single key' : `one slot for ${of(sameCount)}`
+      ? keys.length === 1
+        ? 'a single key'
+        : `one slot for ${of(sameCount)}`
       : verdict.verdict === 'depends'
         ? `one slot for ${of(sameCount)}, different slots for ${count.different}`
         : placed === 0

@@ -34,7 +34,10 @@ export function resolveSchema(sites: readonly SchemaSite[]): { schema: Schema; d
       if (!first) declared.set(p.name, { type: p.type, line: site.line });
       else if (!sameType(first.type, p.type)) {
         const message = `<${p.name}> is ${typeName(first.type)} on line ${first.line}: one name is one value, so it needs the same type (or none) everywhere`;
-        diagnostics.push({ site: index, diagnostic: diagnostic('error', 'placeholder-type-conflict', message, site.line, site.column(p.at), site.column(p.end)) });
+        diagnostics.push({
+          site: index,
+          diagnostic: diagnostic('error', 'placeholder-type-conflict', message, site.line, site.column(p.at), site.column(p.end)),
+        });
       }
     }
   });

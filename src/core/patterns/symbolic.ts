@@ -1,8 +1,6 @@
 import { display } from '../input/quote.ts';
 import { typeOf, type Schema } from './schema.ts';
-import {
-  finiteValues, specialsIn, SP_CLOSE, SP_LF, SP_OPEN, typeLengths, typeMayBeEmpty, typeMinLength, typeSpecials, type PlaceholderType,
-} from './types.ts';
+import { finiteValues, specialsIn, SP_CLOSE, SP_LF, SP_OPEN, typeLengths, typeMayBeEmpty, typeMinLength, typeSpecials, type PlaceholderType } from './types.ts';
 
 /**
  * Symbolic keys: a key is a list of tokens, literal bytes or a variable standing for a placeholder's

@@ -72,7 +72,16 @@ export function analyzeTemplates(list: TemplateList, schema: Schema, reasoner: R
     const keysOf = lines.map((l) => {
       const at = keyArgs(l, base);
       if (l.names.length && probes.some((p) => keyArgs(l, p).join() !== at.join())) {
-        diagnostics.push(diagnostic('warning', 'template-keys-vary', 'which arguments are keys depends on placeholder values; the verdict uses the usual case', l.source.line, 1, 2));
+        diagnostics.push(
+          diagnostic(
+            'warning',
+            'template-keys-vary',
+            'which arguments are keys depends on placeholder values; the verdict uses the usual case',
+            l.source.line,
+            1,
+            2,
+          ),
+        );
       }
       return at.map((i) => argPattern(l, i));
     });
@@ -122,10 +131,24 @@ export function analyzeTemplates(list: TemplateList, schema: Schema, reasoner: R
         const runs = witnesses.map((w) => {
           const { instances, reports: rs } = run(w.binding);
           // On EXEC the example is the whole block.
-          const text = isExec ? instances.filter((c) => c.kind === 'command').map(commandText).join('; ') : commandText(instances[k]);
+          const text = isExec
+            ? instances
+                .filter((c) => c.kind === 'command')
+                .map(commandText)
+                .join('; ')
+            : commandText(instances[k]);
           return { w, r: rs[k], text };
         });
-        report.verdicts = Object.fromEntries(TARGETS.map((t) => [t, combine(runs.map((x) => ({ ...x, v: x.r.verdicts[t] })), decision?.verdict, isExec)])) as Record<Target, TemplateVerdict>;
+        report.verdicts = Object.fromEntries(
+          TARGETS.map((t) => [
+            t,
+            combine(
+              runs.map((x) => ({ ...x, v: x.r.verdicts[t] })),
+              decision?.verdict,
+              isExec,
+            ),
+          ]),
+        ) as Record<Target, TemplateVerdict>;
         if (decision && decision.verdict.verdict !== 'always' && keys.length > 1) {
           const fix = report.template ? suggestTemplateFix(keys, schema, reasoner) : baseRun[k].suggestion;
           if (fix) report.fix = fix;
@@ -137,7 +160,9 @@ export function analyzeTemplates(list: TemplateList, schema: Schema, reasoner: R
       } catch (e) {
         const m = e instanceof Error ? e.message : String(e);
         report.verdicts = same<TemplateVerdict>({ verdict: 'error', reason: `could not be worked out (this is a bug in the playground: ${m})` });
-        diagnostics.push(diagnostic('error', 'pattern-reasoning-failed', `this template could not be analysed (this is a bug in the playground: ${m})`, l.source.line, 1, 2));
+        diagnostics.push(
+          diagnostic('error', 'pattern-reasoning-failed', `this template could not be analysed (this is a bug in the playground: ${m})`, l.source.line, 1, 2),
+        );
       }
     });
   };
@@ -152,10 +177,30 @@ export function analyzeTemplates(list: TemplateList, schema: Schema, reasoner: R
       const lines = list.lines.slice(unit.from, unit.to + 1);
       reports.splice(done);
       for (const l of lines) {
-        const verdict: TemplateVerdict = l.source.kind === 'comment' ? { verdict: 'no-keys', reason: 'comment' } : { verdict: 'error', reason: `could not be worked out (this is a bug in the playground: ${m})` };
-        reports.push({ line: l.source.line, kind: l.source.kind, command: templateCommand(l), keys: [], template: l.names.length > 0, verdicts: same(verdict), sampled: false });
+        const verdict: TemplateVerdict =
+          l.source.kind === 'comment'
+            ? { verdict: 'no-keys', reason: 'comment' }
+            : { verdict: 'error', reason: `could not be worked out (this is a bug in the playground: ${m})` };
+        reports.push({
+          line: l.source.line,
+          kind: l.source.kind,
+          command: templateCommand(l),
+          keys: [],
+          template: l.names.length > 0,
+          verdicts: same(verdict),
+          sampled: false,
+        });
       }
-      diagnostics.push(diagnostic('error', 'pattern-reasoning-failed', `this command could not be analysed (this is a bug in the playground: ${m})`, lines[0].source.line, 1, 2));
+      diagnostics.push(
+        diagnostic(
+          'error',
+          'pattern-reasoning-failed',
+          `this command could not be analysed (this is a bug in the playground: ${m})`,
+          lines[0].source.line,
+          1,
+          2,
+        ),
+      );
     }
   }
   return { reports, diagnostics };
@@ -175,10 +220,17 @@ function combine(runs: Run[], keys: GroupVerdict | undefined, isExec: boolean): 
   if (ok && !fail) {
     // Keys in several slots that the target splits (the proxy's MSET): its reason says so.
     const split = runs.find((x) => x.w.kind === 'different');
-    const reason = split ? split.v.reason : !keys ? ok.v.reason : keys.sampled || keys.reason === 'a single key' ? keys.reason : `one slot for every value: ${keys.reason}`;
+    const reason = split
+      ? split.v.reason
+      : !keys
+        ? ok.v.reason
+        : keys.sampled || keys.reason === 'a single key'
+          ? keys.reason
+          : `one slot for every value: ${keys.reason}`;
     return { verdict: 'always', reason, accepted: ok.text };
   }
-  if (fail && !ok) return { verdict: 'never', reason: keys ? `CROSSSLOT${keys.sampled ? '' : ' for every value'}: ${keys.reason}` : fail.v.reason, refused: fail.text };
+  if (fail && !ok)
+    return { verdict: 'never', reason: keys ? `CROSSSLOT${keys.sampled ? '' : ' for every value'}: ${keys.reason}` : fail.v.reason, refused: fail.text };
   return { verdict: 'depends', reason: keys?.reason ?? 'depends on the values', accepted: ok!.text, refused: fail!.text };
 }
 

@@ -10,7 +10,9 @@ import { typeOf } from './schema.ts';
 
 const run = (commands: string, policy: Policy = redisPolicy, keys = '') => analyzePatterns({ keys: utf8(keys), commands: utf8(commands) }, policy);
 const verdicts = (commands: string, policy: Policy = redisPolicy) =>
-  run(commands, policy).templates.filter((t) => t.kind === 'command').map((t) => [t.line, t.command, t.verdicts['oss-cluster'].verdict, t.verdicts['enterprise-proxy'].verdict]);
+  run(commands, policy)
+    .templates.filter((t) => t.kind === 'command')
+    .map((t) => [t.line, t.command, t.verdicts['oss-cluster'].verdict, t.verdicts['enterprise-proxy'].verdict]);
 
 describe('reading command templates', () => {
   it('splits like redis-cli first, then reads placeholders in each argument', () => {
@@ -31,7 +33,9 @@ describe('reading command templates', () => {
 
 describe('template verdicts per target', () => {
   it('always, never and depends, with the proxy splitting MSET / MGET / DEL', () => {
-    expect(verdicts('MSET user:{<uid>}:a 1 user:{<uid>}:b 2\nMGET user:<uid>:a user:<uid>:b\nDEL {<s:str>}:a {<s:str>}:b\nSUNIONSTORE {<s:str>}:a {<s:str>}:b')).toEqual([
+    expect(
+      verdicts('MSET user:{<uid>}:a 1 user:{<uid>}:b 2\nMGET user:<uid>:a user:<uid>:b\nDEL {<s:str>}:a {<s:str>}:b\nSUNIONSTORE {<s:str>}:a {<s:str>}:b'),
+    ).toEqual([
       [1, 'MSET', 'always', 'always'],
       [2, 'MGET', 'never', 'always'],
       [3, 'DEL', 'depends', 'always'],
@@ -76,7 +80,11 @@ describe('template verdicts per target', () => {
       [7, 'DEL', 'always', 'always'],
       [8, 'EXEC', 'never', 'never'],
     ]);
-    expect(r.templates[7]).toMatchObject({ transaction: { from: 5, to: 8 }, keys: ['user:{<uid>}:a', 'user:<uid>:b'], fix: ['user:{<uid>}:a', 'user:{<uid>}:b'] });
+    expect(r.templates[7]).toMatchObject({
+      transaction: { from: 5, to: 8 },
+      keys: ['user:{<uid>}:a', 'user:<uid>:b'],
+      fix: ['user:{<uid>}:a', 'user:{<uid>}:b'],
+    });
     expect(r.templates[7].verdicts['oss-cluster'].refused).toMatch(/^MULTI; DEL user:\{(\S+)\}:a; DEL user:\1:b; EXEC$/);
   });
   it('a queued command refused with CROSSSLOT makes the whole block fail, not error', () => {
@@ -84,8 +92,14 @@ describe('template verdicts per target', () => {
     expect(r.templates.map((t) => t.verdicts['oss-cluster'].verdict)).toEqual(['no-keys', 'never', 'never']);
   });
   it('command errors stay errors, with the diagnostics hashslot check gives', () => {
-    expect(verdicts('NOSUCH user:<uid>\nGET')).toEqual([[1, 'NOSUCH', 'error', 'error'], [2, 'GET', 'error', 'error']]);
-    expect(run('NOSUCH user:<uid>\nMULTI\nGET a:<x>').commandDiagnostics.map((d) => [d.line, d.code])).toEqual([[1, 'unknown-command'], [2, 'unclosed-multi']]);
+    expect(verdicts('NOSUCH user:<uid>\nGET')).toEqual([
+      [1, 'NOSUCH', 'error', 'error'],
+      [2, 'GET', 'error', 'error'],
+    ]);
+    expect(run('NOSUCH user:<uid>\nMULTI\nGET a:<x>').commandDiagnostics.map((d) => [d.line, d.code])).toEqual([
+      [1, 'unknown-command'],
+      [2, 'unclosed-multi'],
+    ]);
   });
   it('warns when which arguments are keys depends on a value', () => {
     const r = run('EVAL "return 1" <n:1|2> k:<a> k:<b>');
@@ -94,9 +108,14 @@ describe('template verdicts per target', () => {
   it('custom rules: sampled, and keys no rule matches are errors', () => {
     const set = parseRules('(?<tag>user:\\d+):.*');
     const policy = createCustomPolicy(set, createBytecodeEngine());
-    const r = analyzePatterns({ keys: new Uint8Array(), commands: utf8('MSET user:<uid:int>:a 1 user:<uid>:b 2\nGET session:<sid>') }, policy, { ruleSet: set });
+    const r = analyzePatterns({ keys: new Uint8Array(), commands: utf8('MSET user:<uid:int>:a 1 user:<uid>:b 2\nGET session:<sid>') }, policy, {
+      ruleSet: set,
+    });
     expect(r.mode).toBe('sampled');
-    expect(r.templates.map((t) => [t.verdicts['oss-cluster'].verdict, t.sampled])).toEqual([['always', true], ['error', true]]);
+    expect(r.templates.map((t) => [t.verdicts['oss-cluster'].verdict, t.sampled])).toEqual([
+      ['always', true],
+      ['error', true],
+    ]);
     expect(r.templates[1].verdicts['oss-cluster'].reason).toMatch(/matches no rule/);
   });
 });

@@ -54,11 +54,16 @@ export function typeMayBeEmpty(t: PlaceholderType): boolean {
 /** The length every value has, or null when lengths vary. */
 export function typeFixedLength(t: PlaceholderType): number | null {
   switch (t.kind) {
-    case 'hex': return t.length;
-    case 'uuid': return 36;
-    case 'date': return 10;
-    case 'enum': return t.values.every((v) => v.length === t.values[0].length) ? t.values[0].length : null;
-    default: return null;
+    case 'hex':
+      return t.length;
+    case 'uuid':
+      return 36;
+    case 'date':
+      return 10;
+    case 'enum':
+      return t.values.every((v) => v.length === t.values[0].length) ? t.values[0].length : null;
+    default:
+      return null;
   }
 }
 

@@ -145,7 +145,8 @@ export function commandVerdictLine(commands: CommandReport[], target: Target): s
   if (checked === 0) return 'ℹ️ No commands checked.';
   const crossslot = commands.filter((r) => isFailing(r, target, 'crossslot')).length;
   const errors = commands.filter((r) => isFailing(r, target, 'error')).length;
-  const head = crossslot > 0 ? `❌ ${plural(crossslot, 'command')} ${crossslot === 1 ? 'fails' : 'fail'} with CROSSSLOT on ${where}` : `✅ no CROSSSLOT on ${where}`;
+  const head =
+    crossslot > 0 ? `❌ ${plural(crossslot, 'command')} ${crossslot === 1 ? 'fails' : 'fail'} with CROSSSLOT on ${where}` : `✅ no CROSSSLOT on ${where}`;
   const tail = errors > 0 ? `; ⚠️ ${plural(errors, 'command')} refused with an error` : '';
   return `**${head}**${tail} (${plural(checked, 'command')} checked)`;
 }
@@ -177,7 +178,9 @@ export function markdownReport(input: ReportInput): string {
 
   // Policy and topology.
   const policyLines = (name: PolicyName, rules: string[] | undefined) => {
-    const lines = [`**${POLICY_LABELS[name]}** — ${POLICY_TEXT[name]}${name === 'custom' && input.implicitShardKey ? '; keys no rule matches hash whole (`implicit_shard_key`)' : ''}.`];
+    const lines = [
+      `**${POLICY_LABELS[name]}** — ${POLICY_TEXT[name]}${name === 'custom' && input.implicitShardKey ? '; keys no rule matches hash whole (`implicit_shard_key`)' : ''}.`,
+    ];
     if (name === 'custom' && rules) rules.forEach((r, i) => lines.push(`   ${i + 1}. ${mdCode(r)}`));
     return lines;
   };
@@ -201,9 +204,24 @@ export function markdownReport(input: ReportInput): string {
       ...table(
         ['Shard', 'Keys', 'Share', 'Slots'],
         'lrrl',
-        input.shards.slice(0, L.shards).map((s) => [mdText(s.label), String(s.keys), pct(s.keys, placed), mdText(capped(s.ranges ? s.ranges.split(', ') : [], L.ranges, 'range')) || '_none_']),
+        input.shards
+          .slice(0, L.shards)
+          .map((s) => [
+            mdText(s.label),
+            String(s.keys),
+            pct(s.keys, placed),
+            mdText(capped(s.ranges ? s.ranges.split(', ') : [], L.ranges, 'range')) || '_none_',
+          ]),
       ),
-      ...leftOut(input.shards.length, L.shards, 'shard', ` (${plural(input.shards.slice(L.shards).reduce((n, s) => n + s.keys, 0), 'key')})`),
+      ...leftOut(
+        input.shards.length,
+        L.shards,
+        'shard',
+        ` (${plural(
+          input.shards.slice(L.shards).reduce((n, s) => n + s.keys, 0),
+          'key',
+        )})`,
+      ),
       '',
     ];
     if (placed > 0) {
@@ -215,7 +233,9 @@ export function markdownReport(input: ReportInput): string {
     lines.push(d.emptyShards.length > 0 ? `- ⚠️ Empty shards: ${capped(d.emptyShards.map(shardLabel), L.shards, 'shard')}.` : '- Empty shards: none.');
     if (d.unassigned > 0) lines.push(`- ⚠️ ${plural(d.unassigned, 'key falls', 'keys fall')} in slots no shard owns.`);
     if (input.sampledKeys !== undefined && input.sampledKeys < input.keyCount) {
-      lines.push(`- Hot tags and co-location groups below come from a uniform sample of ${plural(input.sampledKeys, 'key')}: their tag counts are estimates; every count above is exact.`);
+      lines.push(
+        `- Hot tags and co-location groups below come from a uniform sample of ${plural(input.sampledKeys, 'key')}: their tag counts are estimates; every count above is exact.`,
+      );
     }
     section('Distribution', lines);
 
@@ -245,10 +265,22 @@ export function markdownReport(input: ReportInput): string {
                 String(g.slot),
                 shardLabel(g.shard),
                 String(g.keys),
-                capped(g.tags.map((t) => `${mdCode(t.tag, true)} ×${t.keys}`), L.tagsPerGroup, 'tag'),
+                capped(
+                  g.tags.map((t) => `${mdCode(t.tag, true)} ×${t.keys}`),
+                  L.tagsPerGroup,
+                  'tag',
+                ),
               ]),
             ),
-            ...leftOut(d.groups.length, L.groups, 'group', ` (${plural(d.groups.slice(L.groups).reduce((n, g) => n + g.keys, 0), 'key')})`),
+            ...leftOut(
+              d.groups.length,
+              L.groups,
+              'group',
+              ` (${plural(
+                d.groups.slice(L.groups).reduce((n, g) => n + g.keys, 0),
+                'key',
+              )})`,
+            ),
           ],
     );
   }
@@ -262,13 +294,25 @@ export function markdownReport(input: ReportInput): string {
     const head = (r: CommandReport) =>
       r.transaction ? `**Lines ${r.transaction.from}–${r.transaction.to}** transaction (${mdCode(r.command)})` : `**Line ${r.line}** ${mdCode(r.command)}`;
     if (crossslot.length === 0) lines.push(`None of the ${plural(commands.length, 'command')} is refused with CROSSSLOT on ${mdText(where)}.`);
-    else lines.push(`${crossslot.length} of ${plural(commands.length, 'command')} ${crossslot.length === 1 ? 'is' : 'are'} refused with CROSSSLOT on ${mdText(where)}:`, '');
+    else
+      lines.push(
+        `${crossslot.length} of ${plural(commands.length, 'command')} ${crossslot.length === 1 ? 'is' : 'are'} refused with CROSSSLOT on ${mdText(where)}:`,
+        '',
+      );
     for (const r of crossslot.slice(0, L.failing)) {
       const keys = r.keys.map((k, i) => `${mdCode(k)} → ${r.slots[i] >= 0 ? r.slots[i] : 'no slot'}`);
       lines.push(
         `- ${head(r)}: ${mdText(r.verdicts[target].reason)}`,
         `  - Keys: ${capped(keys, L.keysPerCommand, 'key')}`,
-        `  - Fix: ${r.suggestion ? capped(r.suggestion.map((k) => mdCode(k)), L.keysPerCommand, 'key') : 'no single hash-tag change found; give these keys one shared hash tag'}`,
+        `  - Fix: ${
+          r.suggestion
+            ? capped(
+                r.suggestion.map((k) => mdCode(k)),
+                L.keysPerCommand,
+                'key',
+              )
+            : 'no single hash-tag change found; give these keys one shared hash tag'
+        }`,
       );
     }
     lines.push(...leftOut(crossslot.length, L.failing, 'CROSSSLOT command'));
@@ -317,7 +361,12 @@ export function markdownReport(input: ReportInput): string {
       if (lines[lines.length - 1] === '') lines.pop();
     }
     if (commands.length > 0) {
-      lines.push('', m.commands.length === 0 ? `No command changes verdict on ${mdText(where)}.` : `Commands whose verdict changes on ${mdText(where)}: ${m.commands.length}`);
+      lines.push(
+        '',
+        m.commands.length === 0
+          ? `No command changes verdict on ${mdText(where)}.`
+          : `Commands whose verdict changes on ${mdText(where)}: ${m.commands.length}`,
+      );
       if (m.commands.length > 0) {
         lines.push(
           '',
@@ -358,12 +407,14 @@ function patternLines(pr: PatternReport, target: Target): string[] {
       ...table(
         ['#', 'Pattern', 'Hashes', 'Watch out'],
         'rlll',
-        pr.patterns.slice(0, L.patterns).map((p) => [
-          String(p.index + 1),
-          mdCode(p.text, true),
-          p.hashing ? mdText(describeHashing(p.hashing.hashing)) + (p.hashing.sampled ? ' _(sampled)_' : '') : '_malformed_',
-          p.hashing ? mdText(p.hashing.warnings.map((w) => w.message).join('; ')) : '',
-        ]),
+        pr.patterns
+          .slice(0, L.patterns)
+          .map((p) => [
+            String(p.index + 1),
+            mdCode(p.text, true),
+            p.hashing ? mdText(describeHashing(p.hashing.hashing)) + (p.hashing.sampled ? ' _(sampled)_' : '') : '_malformed_',
+            p.hashing ? mdText(p.hashing.warnings.map((w) => w.message).join('; ')) : '',
+          ]),
       ),
       ...leftOut(pr.patterns.length, L.patterns, 'pattern'),
     );
@@ -372,7 +423,9 @@ function patternLines(pr: PatternReport, target: Target): string[] {
       lines.push('', 'Patterns that share a placeholder (same values: do their keys share a slot?):', '');
       for (const c of related.slice(0, L.patterns)) {
         const mark = c.verdict === 'always' ? '✅ always' : c.verdict === 'never' ? '❌ never' : '⚠️ depends';
-        lines.push(`- ${mdCode(pr.patterns[c.a].text)} and ${mdCode(pr.patterns[c.b].text)}: **${mark}**${c.sampled ? ' _(sampled)_' : ''} — ${mdText(c.reason)}`);
+        lines.push(
+          `- ${mdCode(pr.patterns[c.a].text)} and ${mdCode(pr.patterns[c.b].text)}: **${mark}**${c.sampled ? ' _(sampled)_' : ''} — ${mdText(c.reason)}`,
+        );
       }
       lines.push(...leftOut(related.length, L.patterns, 'pair'));
     }
@@ -396,4 +449,3 @@ function patternLines(pr: PatternReport, target: Target): string[] {
   }
   return lines;
 }
-

@@ -101,21 +101,50 @@ export function posixClass(name: string): ByteSet | null {
   const alpha = (b: number) => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
   const digit = (b: number) => b >= 0x30 && b <= 0x39;
   switch (name) {
-    case 'alpha': add(alpha); break;
-    case 'digit': add(digit); break;
-    case 'alnum': add((b) => alpha(b) || digit(b)); break;
-    case 'word': add((b) => alpha(b) || digit(b) || b === 0x5f); break;
-    case 'lower': add((b) => b >= 0x61 && b <= 0x7a); break;
-    case 'upper': add((b) => b >= 0x41 && b <= 0x5a); break;
-    case 'space': add((b) => (b >= 0x09 && b <= 0x0d) || b === 0x20); break;
-    case 'blank': add((b) => b === 0x09 || b === 0x20); break;
-    case 'cntrl': add((b) => b < 0x20 || b === 0x7f); break;
-    case 'print': add((b) => b >= 0x20 && b <= 0x7e); break;
-    case 'graph': add((b) => b > 0x20 && b <= 0x7e); break;
-    case 'punct': add((b) => b > 0x20 && b <= 0x7e && !alpha(b) && !digit(b)); break;
-    case 'xdigit': add((b) => digit(b) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66)); break;
-    case 'ascii': add(() => true); break;
-    default: return null;
+    case 'alpha':
+      add(alpha);
+      break;
+    case 'digit':
+      add(digit);
+      break;
+    case 'alnum':
+      add((b) => alpha(b) || digit(b));
+      break;
+    case 'word':
+      add((b) => alpha(b) || digit(b) || b === 0x5f);
+      break;
+    case 'lower':
+      add((b) => b >= 0x61 && b <= 0x7a);
+      break;
+    case 'upper':
+      add((b) => b >= 0x41 && b <= 0x5a);
+      break;
+    case 'space':
+      add((b) => (b >= 0x09 && b <= 0x0d) || b === 0x20);
+      break;
+    case 'blank':
+      add((b) => b === 0x09 || b === 0x20);
+      break;
+    case 'cntrl':
+      add((b) => b < 0x20 || b === 0x7f);
+      break;
+    case 'print':
+      add((b) => b >= 0x20 && b <= 0x7e);
+      break;
+    case 'graph':
+      add((b) => b > 0x20 && b <= 0x7e);
+      break;
+    case 'punct':
+      add((b) => b > 0x20 && b <= 0x7e && !alpha(b) && !digit(b));
+      break;
+    case 'xdigit':
+      add((b) => digit(b) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
+      break;
+    case 'ascii':
+      add(() => true);
+      break;
+    default:
+      return null;
   }
   return s;
 }

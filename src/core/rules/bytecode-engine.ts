@@ -14,8 +14,7 @@ export function createBytecodeEngine(): RegexEngine {
     compile(rule: ParsedRule): CompiledRule {
       const prog = compileProgram(rule.ast);
       return {
-        exec: (bytes, start, end, out) =>
-          Matcher.fits(prog, end - start) ? matcher.exec(prog, bytes, start, end, out) : null,
+        exec: (bytes, start, end, out) => (Matcher.fits(prog, end - start) ? matcher.exec(prog, bytes, start, end, out) : null),
         dispose() {},
       };
     },

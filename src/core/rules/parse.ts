@@ -1,7 +1,4 @@
-import {
-  addByte, addRange, addSet, CLASS_SETS, emptySet, foldCase, invert, posixClass, setOf,
-  type ByteSet, type Node,
-} from './ast.ts';
+import { addByte, addRange, addSet, CLASS_SETS, emptySet, foldCase, invert, posixClass, setOf, type ByteSet, type Node } from './ast.ts';
 
 /** A problem in one rule; offsets are byte offsets into the rule's UTF-8 bytes. */
 export interface RuleProblem {
@@ -55,8 +52,7 @@ const ch = (s: string) => s.charCodeAt(0);
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const isWordByte = (c: number) => isDigit(c) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
 const isSpaceX = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
-const hexDigit = (c: number) =>
-  isDigit(c) ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
+const hexDigit = (c: number) => (isDigit(c) ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1);
 
 class Parser {
   pos = 0;
@@ -170,9 +166,9 @@ class Parser {
   readQuantifier(): { min: number; max: number; at: number } | null {
     const at = this.pos;
     const c = this.peek();
-    if (c === ch('*')) return this.pos++, { min: 0, max: Infinity, at };
-    if (c === ch('+')) return this.pos++, { min: 1, max: Infinity, at };
-    if (c === ch('?')) return this.pos++, { min: 0, max: 1, at };
+    if (c === ch('*')) return (this.pos++, { min: 0, max: Infinity, at });
+    if (c === ch('+')) return (this.pos++, { min: 1, max: Infinity, at });
+    if (c === ch('?')) return (this.pos++, { min: 0, max: 1, at });
     if (c === ch('{')) {
       const end = this.quantifierBraceAt(this.pos);
       if (!end) return null;
@@ -256,8 +252,8 @@ class Parser {
     this.pos++;
     const c = this.peek();
     const two = this.peek(1);
-    if (c === ch(':')) return this.pos++, this.finishGroup(f, depth, start, null);
-    if (c === ch('#')) return this.pos--, this.skipComment(), null;
+    if (c === ch(':')) return (this.pos++, this.finishGroup(f, depth, start, null));
+    if (c === ch('#')) return (this.pos--, this.skipComment(), null);
     if (c === ch('=') || c === ch('!')) this.unsupported('lookahead', 'a lookahead assertion (?= or (?!', start, this.pos + 1);
     if (c === ch('<') && (two === ch('=') || two === ch('!'))) {
       this.unsupported('lookbehind', 'a lookbehind assertion (?<= or (?<!', start, this.pos + 2);
@@ -270,13 +266,13 @@ class Parser {
       this.unsupported('recursion', 'recursion or a subroutine call such as (?R) or (?1)', start, this.pos + 1);
     }
     if (c === ch('P')) {
-      if (two === ch('<')) return (this.pos += 2), this.finishGroup(f, depth, start, this.readName(ch('>'), start));
+      if (two === ch('<')) return ((this.pos += 2), this.finishGroup(f, depth, start, this.readName(ch('>'), start)));
       if (two === ch('=')) this.unsupported('backreference', 'a backreference (?P=name)', start, this.pos + 2);
       if (two === ch('>')) this.unsupported('recursion', 'a subroutine call (?P>name)', start, this.pos + 2);
       this.fail('syntax', 'unrecognized character after (?P', this.pos, this.pos + 2);
     }
-    if (c === ch('<')) return this.pos++, this.finishGroup(f, depth, start, this.readName(ch('>'), start));
-    if (c === ch("'")) return this.pos++, this.finishGroup(f, depth, start, this.readName(ch("'"), start));
+    if (c === ch('<')) return (this.pos++, this.finishGroup(f, depth, start, this.readName(ch('>'), start)));
+    if (c === ch("'")) return (this.pos++, this.finishGroup(f, depth, start, this.readName(ch("'"), start)));
     return this.parseOptions(f, depth, start);
   }
 
@@ -349,21 +345,31 @@ class Parser {
     if (this.pos >= this.src.length) this.fail('syntax', '\\ at end of pattern', start);
     const c = this.src[this.pos++];
     switch (c) {
-      case ch('A'): return { t: 'assert', kind: 'bos' };
-      case ch('G'): return { t: 'assert', kind: 'bos' }; // start of match = start of key (anchored)
-      case ch('z'): return { t: 'assert', kind: 'eos' };
-      case ch('Z'): return { t: 'assert', kind: 'eosnl' };
-      case ch('b'): return { t: 'assert', kind: 'word' };
-      case ch('B'): return { t: 'assert', kind: 'nonword' };
-      case ch('R'): return { t: 'newline' };
+      case ch('A'):
+        return { t: 'assert', kind: 'bos' };
+      case ch('G'):
+        return { t: 'assert', kind: 'bos' }; // start of match = start of key (anchored)
+      case ch('z'):
+        return { t: 'assert', kind: 'eos' };
+      case ch('Z'):
+        return { t: 'assert', kind: 'eosnl' };
+      case ch('b'):
+        return { t: 'assert', kind: 'word' };
+      case ch('B'):
+        return { t: 'assert', kind: 'nonword' };
+      case ch('R'):
+        return { t: 'newline' };
       case ch('N'):
         if (this.peek() === ch('{')) this.fail('syntax', '\\N{name} is not supported in non-UTF mode', start, this.pos + 1);
         return { t: 'set', set: invert(setOf(0x0a)) };
-      case ch('K'): this.unsupported('keep', '\\K (reset match start)', start, this.pos);
+      case ch('K'):
+        this.unsupported('keep', '\\K (reset match start)', start, this.pos);
       // falls through
-      case ch('X'): this.unsupported('grapheme', '\\X (extended grapheme cluster)', start, this.pos);
+      case ch('X'):
+        this.unsupported('grapheme', '\\X (extended grapheme cluster)', start, this.pos);
       // falls through
-      case ch('C'): return { t: 'set', set: invert(emptySet()) };
+      case ch('C'):
+        return { t: 'set', set: invert(emptySet()) };
       case ch('p'):
       case ch('P'):
         this.fail('unsupported-unicode-property', 'Unicode properties (\\p, \\P) are not supported: rules run on bytes', start, this.pos);
@@ -374,7 +380,8 @@ class Parser {
         }
         this.unsupported('backreference', 'a backreference \\g', start, this.pos);
       // falls through
-      case ch('k'): this.unsupported('backreference', 'a backreference \\k<name>', start, this.pos);
+      case ch('k'):
+        this.unsupported('backreference', 'a backreference \\k<name>', start, this.pos);
       // falls through
     }
     if (isDigit(c) && c !== ch('0')) {
@@ -403,13 +410,21 @@ class Parser {
   /** Escapes that stand for one byte: \a \e \f \n \r \t \0oo \ooo \o{…} \xhh \x{…} \cX, or escaped punctuation. */
   literalEscape(c: number, start: number, inClass: boolean): number {
     switch (c) {
-      case ch('a'): return 0x07;
-      case ch('e'): return 0x1b;
-      case ch('f'): return 0x0c;
-      case ch('n'): return 0x0a;
-      case ch('r'): return 0x0d;
-      case ch('t'): return 0x09;
-      case ch('b'): if (inClass) return 0x08; break;
+      case ch('a'):
+        return 0x07;
+      case ch('e'):
+        return 0x1b;
+      case ch('f'):
+        return 0x0c;
+      case ch('n'):
+        return 0x0a;
+      case ch('r'):
+        return 0x0d;
+      case ch('t'):
+        return 0x09;
+      case ch('b'):
+        if (inClass) return 0x08;
+        break;
       case ch('c'): {
         const x = this.peek();
         if (x < 0x20 || x > 0x7e) this.fail('syntax', '\\c must be followed by a printable ASCII character', start, this.pos + 1);

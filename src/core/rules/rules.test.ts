@@ -129,12 +129,9 @@ describe('custom policy semantics (PCRE byte mode, anchored)', () => {
 
 describe('hostile rules finish in linear time (the test times out if not)', () => {
   const long = 'a'.repeat(200_000);
-  it.each(['(?<tag>(a+)+b)', '(?<tag>(.*)*x)', '(?<tag>(a|a)*b)', '(?<tag>(a*)*b)', '.*\\{(?<tag>.*)\\}.*x', '(?<tag>(?:a?){50}a{50})b'])(
-    '%s',
-    (rule) => {
-      expect(tagOf(rule, long + '!')).toBeNull();
-    },
-  );
+  it.each(['(?<tag>(a+)+b)', '(?<tag>(.*)*x)', '(?<tag>(a|a)*b)', '(?<tag>(a*)*b)', '.*\\{(?<tag>.*)\\}.*x', '(?<tag>(?:a?){50}a{50})b'])('%s', (rule) => {
+    expect(tagOf(rule, long + '!')).toBeNull();
+  });
   it('brace soup under the standard rules', () => {
     expect(tagOf('.*\\{(?<tag>.*)\\}.*', '{'.repeat(200_000))).toBeNull();
   });

@@ -35,9 +35,7 @@ export function parseRules(text: string): RuleSet {
     const bytes = utf8(source);
     const endCol = columnOf(bytes, bytes.length);
     if (index > MAX_RULES) {
-      diagnostics.push(
-        diagnostic('error', 'too-many-rules', `rule ${index}: at most ${MAX_RULES} rules are allowed`, line, 1, endCol),
-      );
+      diagnostics.push(diagnostic('error', 'too-many-rules', `rule ${index}: at most ${MAX_RULES} rules are allowed`, line, 1, endCol));
       continue;
     }
     if (bytes.length > MAX_RULE_BYTES) {
@@ -60,9 +58,7 @@ export function parseRules(text: string): RuleSet {
       continue;
     }
     if (!parsed.names.includes('tag')) {
-      diagnostics.push(
-        diagnostic('error', 'missing-tag', 'rule has no group named tag, e.g. (?<tag>…): nothing to hash', line, 1, endCol),
-      );
+      diagnostics.push(diagnostic('error', 'missing-tag', 'rule has no group named tag, e.g. (?<tag>…): nothing to hash', line, 1, endCol));
       continue;
     }
     try {
@@ -70,15 +66,20 @@ export function parseRules(text: string): RuleSet {
       if (maxEmptyLoopNesting(program) > MAX_EMPTY_LOOP_NESTING) {
         // Each such level doubles the matcher's memo; beyond this, memory and time explode.
         diagnostics.push(
-          diagnostic('error', 'rule-too-complex', `rule nests more than ${MAX_EMPTY_LOOP_NESTING} repeats whose body can match empty; simplify it`, line, 1, endCol),
+          diagnostic(
+            'error',
+            'rule-too-complex',
+            `rule nests more than ${MAX_EMPTY_LOOP_NESTING} repeats whose body can match empty; simplify it`,
+            line,
+            1,
+            endCol,
+          ),
         );
         continue;
       }
     } catch (e) {
       if (!(e instanceof ProgramTooLarge)) throw e;
-      diagnostics.push(
-        diagnostic('error', 'rule-too-complex', 'rule is too large once its repeat counts are expanded; use smaller {n,m}', line, 1, endCol),
-      );
+      diagnostics.push(diagnostic('error', 'rule-too-complex', 'rule is too large once its repeat counts are expanded; use smaller {n,m}', line, 1, endCol));
       continue;
     }
     const tagMayBeUnset = !alwaysSetsTag(parsed.ast);

@@ -31,8 +31,14 @@ export function crc16(bytes: Uint8Array, start = 0, end = bytes.length): number 
   let i = start;
   for (const last = end - 7; i < last; i += 8) {
     crc =
-      G7[(crc >> 8) ^ bytes[i]] ^ G6[(crc & 0xff) ^ bytes[i + 1]] ^ G5[bytes[i + 2]] ^ G4[bytes[i + 3]] ^
-      G3[bytes[i + 4]] ^ G2[bytes[i + 5]] ^ G1[bytes[i + 6]] ^ G0[bytes[i + 7]];
+      G7[(crc >> 8) ^ bytes[i]] ^
+      G6[(crc & 0xff) ^ bytes[i + 1]] ^
+      G5[bytes[i + 2]] ^
+      G4[bytes[i + 3]] ^
+      G3[bytes[i + 4]] ^
+      G2[bytes[i + 5]] ^
+      G1[bytes[i + 6]] ^
+      G0[bytes[i + 7]];
   }
   for (; i < end; i++) crc = ((crc << 8) & 0xffff) ^ G0[(crc >> 8) ^ bytes[i]];
   return crc;

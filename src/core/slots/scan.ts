@@ -70,7 +70,8 @@ export function slotsOfFile(file: Uint8Array, policy: 'redis' | 'standard', out?
     if (end === start) continue; // empty line
     if (count === slots.length) slots = grow(slots);
     if (file[end - 1] === CR) slots[count++] = slowSlot(file, start, end, standard);
-    else if (end - start > MAX_KEY_BYTES) slots[count++] = -3; // refused by the parser: an unreadable line
+    else if (end - start > MAX_KEY_BYTES)
+      slots[count++] = -3; // refused by the parser: an unreadable line
     else if (standard) slots[count++] = tagOpen >= 0 ? slotOfBytes(file, tagOpen + 1, tagClose) : slotOfBytes(file, start, end);
     else slots[count++] = firstClose > firstOpen + 1 ? slotOfBytes(file, firstOpen + 1, firstClose) : slotOfBytes(file, start, end);
   }

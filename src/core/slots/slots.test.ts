@@ -58,7 +58,7 @@ describe('standard policy (SEMANTICS.md test vectors)', () => {
     expect(locate(standardPolicy, key)).toEqual({ slot, tag, rule });
   });
 
-  it('stops at the first LF, as PCRE\'s . does; CR is an ordinary byte', () => {
+  it("stops at the first LF, as PCRE's . does; CR is an ordinary byte", () => {
     expect(locate(standardPolicy, 'ab\ncd').tag).toBe('ab');
     expect(locate(standardPolicy, 'a{b}\n{c}').tag).toBe('b');
     expect(locate(standardPolicy, 'a{b\n}c').tag).toBe('a{b');

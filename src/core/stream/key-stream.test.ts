@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createBytecodeEngine, createCustomPolicy, distribution, evenLayout, migrationDiff, orderBySlot, parseKeyList, parseRules, redisPolicy,
-  segmentOf, slotSummary, slotTable, standardPolicy, utf8, type Policy, type ShardMap, type StreamPolicy,
+  createBytecodeEngine,
+  createCustomPolicy,
+  distribution,
+  evenLayout,
+  migrationDiff,
+  orderBySlot,
+  parseKeyList,
+  parseRules,
+  redisPolicy,
+  segmentOf,
+  slotSummary,
+  slotTable,
+  standardPolicy,
+  utf8,
+  type Policy,
+  type ShardMap,
+  type StreamPolicy,
 } from '../index.ts';
 import { KeyStream } from './key-stream.ts';
 import { slotsOfFile } from '../slots/scan.ts';
@@ -15,7 +30,17 @@ function sampleFile(n: number): Uint8Array {
   for (let i = 0; i < n; i++) {
     const k = i % 7;
     lines.push(
-      k === 0 ? `user:{${i % 50}}:cart` : k === 1 ? `"bin\\x00\\xff{${i % 9}}"` : k === 2 ? `order:${i}\r` : k === 3 ? '' : k === 4 && i % 5 === 0 ? '"broken' : `{a}{b}${i}:x}`,
+      k === 0
+        ? `user:{${i % 50}}:cart`
+        : k === 1
+          ? `"bin\\x00\\xff{${i % 9}}"`
+          : k === 2
+            ? `order:${i}\r`
+            : k === 3
+              ? ''
+              : k === 4 && i % 5 === 0
+                ? '"broken'
+                : `{a}{b}${i}:x}`,
     );
   }
   return utf8(lines.join('\n'));
@@ -57,7 +82,13 @@ describe('KeyStream', () => {
         if (compare) {
           const b = slotTable(list, compare.policy);
           const m = migrationDiff(list, { table: a, shards }, { table: b, shards });
-          expect([s.comparedKeys, s.changedSlot, s.changedShard, s.startUnmatched, s.stopUnmatched]).toEqual([m.keys, m.changedSlot, m.changedShard, m.startUnmatched, m.stopUnmatched]);
+          expect([s.comparedKeys, s.changedSlot, s.changedShard, s.startUnmatched, s.stopUnmatched]).toEqual([
+            m.keys,
+            m.changedSlot,
+            m.changedShard,
+            m.startUnmatched,
+            m.stopUnmatched,
+          ]);
           expect(Array.from(s.slotsCompare!)).toEqual(Array.from(b.slots));
         }
       }
@@ -125,7 +156,11 @@ describe('KeyStream', () => {
     s.end();
     expect(s.keys).toBe(3);
     expect(Array.from(s.slots)).toEqual([slotsOfFile(utf8('a'), 'redis').slots[0], -3, slotsOfFile(utf8('b'), 'redis').slots[0]]);
-    expect(s.diagnostics[0]).toMatchObject({ line: 2, code: 'key-too-long', message: "line is over 1,000 bytes, longer than any key within this tool's key size limit of 16 MiB (16,777,216 bytes) can be written: it is skipped" });
+    expect(s.diagnostics[0]).toMatchObject({
+      line: 2,
+      code: 'key-too-long',
+      message: "line is over 1,000 bytes, longer than any key within this tool's key size limit of 16 MiB (16,777,216 bytes) can be written: it is skipped",
+    });
     expect(s.lines).toBe(3);
     // Ending inside the refused line still counts that line.
     const t = new KeyStream({ main: fast(redisPolicy), shards, totalBytes: 0, maxLineBytes: 10 });

@@ -119,7 +119,7 @@ export class KeyStream {
       const sa = a[i];
       const sb = b[i];
       if (sa === INVALID_LINE) continue;
-      if ((sa >= 0 ? owner[sa] : -1) !== (sb >= 0 ? owner[sb] : -1) || (sa < 0) !== (sb < 0)) n++;
+      if ((sa >= 0 ? owner[sa] : -1) !== (sb >= 0 ? owner[sb] : -1) || sa < 0 !== sb < 0) n++;
     }
     return n;
   }
@@ -168,7 +168,9 @@ export class KeyStream {
     if (this.skipping) this.lines++; // the refused line was the last, with no LF
     this.skipping = false;
     if (this.unlisted > 0) {
-      this.diagnostics.push(diagnostic('info', 'more-unreadable-lines', `${groupDigits(this.unlisted)} more unreadable lines are not listed`, this.lines, 1, 1));
+      this.diagnostics.push(
+        diagnostic('info', 'more-unreadable-lines', `${groupDigits(this.unlisted)} more unreadable lines are not listed`, this.lines, 1, 1),
+      );
     }
     // Give back what the size guess over-reserved.
     if (this.slotsA.length > this.keys) {
@@ -207,10 +209,13 @@ export class KeyStream {
       let end = Math.min(start + SEGMENT_BYTES, to);
       if (end < to) {
         const lf = data.lastIndexOf(LF, end - 1);
-        end = lf >= start ? lf + 1 : (() => {
-          const next = data.indexOf(LF, end);
-          return next < 0 || next >= to ? to : next + 1;
-        })();
+        end =
+          lf >= start
+            ? lf + 1
+            : (() => {
+                const next = data.indexOf(LF, end);
+                return next < 0 || next >= to ? to : next + 1;
+              })();
       }
       this.segment(data.subarray(start, end));
       start = end;
@@ -224,7 +229,7 @@ export class KeyStream {
     let lineCount = 0;
     let key = this.keys;
     const sample = this.sample;
-    for (let p = 0; p < bytes.length; ) {
+    for (let p = 0; p < bytes.length;) {
       const lf = bytes.indexOf(LF, p);
       const next = lf < 0 ? bytes.length : lf;
       lineCount++;
@@ -262,7 +267,7 @@ export class KeyStream {
         if (sa >= 0 && sb < 0) this.startUnmatched++;
         else if (sa < 0 && sb >= 0) this.stopUnmatched++;
         if (sa !== sb) this.changedSlot++;
-        if ((sa >= 0 ? owner[sa] : -1) !== (sb >= 0 ? owner[sb] : -1) || (sa < 0) !== (sb < 0)) this.changedShard++;
+        if ((sa >= 0 ? owner[sa] : -1) !== (sb >= 0 ? owner[sb] : -1) || sa < 0 !== sb < 0) this.changedShard++;
       }
     }
     if (brokenLines) {

@@ -20,18 +20,18 @@ export interface StreamSummary {
  * with tag counts scaled to the whole input. `shards` may differ from the stream's layout (then the
  * shard moves are recounted from the kept slots).
  */
-export function summarizeStream(
-  stream: KeyStream,
-  main: Policy,
-  compare: Policy | null,
-  shards: ShardMap,
-  options: DistributionOptions = {},
-): StreamSummary {
+export function summarizeStream(stream: KeyStream, main: Policy, compare: Policy | null, shards: ShardMap, options: DistributionOptions = {}): StreamSummary {
   const sample = parseKeyList(stream.sampleLines());
   const sampleMain = slotTable(sample, main);
   const placed = stream.keys - stream.unplaced;
   const sampled = scaleSample(distribution(sample, sampleMain, shards, options), stream.perSlot, placed);
-  const exact: Distribution = { ...slotSummary(stream.perSlot, shards), keys: placed, unplaced: stream.unplaced, hotTags: sampled.hotTags, groups: sampled.groups };
+  const exact: Distribution = {
+    ...slotSummary(stream.perSlot, shards),
+    keys: placed,
+    unplaced: stream.unplaced,
+    hotTags: sampled.hotTags,
+    groups: sampled.groups,
+  };
   let migration: MigrationDiff | null = null;
   if (compare) {
     const diff = migrationDiff(sample, { table: sampleMain, shards }, { table: slotTable(sample, compare), shards });

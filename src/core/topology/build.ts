@@ -108,12 +108,19 @@ export function buildTopology(
   anchor: { line: number; endColumn: number },
 ): Topology | null {
   if (drafts.length > SLOTS) {
-    sink.add('error', 'too-many-shards', `${drafts.length} masters: a cluster cannot have more masters than its ${SLOTS} slots`, anchor.line, 1, anchor.endColumn);
+    sink.add(
+      'error',
+      'too-many-shards',
+      `${drafts.length} masters: a cluster cannot have more masters than its ${SLOTS} slots`,
+      anchor.line,
+      1,
+      anchor.endColumn,
+    );
     return null;
   }
   const named = drafts.map((d) => {
     const lowest = d.ranges.reduce((min, r) => Math.min(min, r.start), Infinity);
-    const base = d.master ? addressOf(d.master) ?? d.master.id ?? d.key : d.key;
+    const base = d.master ? (addressOf(d.master) ?? d.master.id ?? d.key) : d.key;
     const label = HEX_ID.test(base) ? `${d.master ? 'node' : 'replicas of'} ${base.slice(0, 8)}` : base;
     return { d, lowest, base, label };
   });
@@ -138,9 +145,7 @@ export function buildTopology(
         sink.add(
           owner ? 'warning' : 'info',
           'node-failed',
-          owner
-            ? `${what} is marked failed: its slots are unavailable until a replica takes over (shard ${shards[i].label})`
-            : `${what} is marked failed`,
+          owner ? `${what} is marked failed: its slots are unavailable until a replica takes over (shard ${shards[i].label})` : `${what} is marked failed`,
           node.line,
         );
       } else {
@@ -201,8 +206,7 @@ export function buildTopology(
     sink.add(
       'warning',
       'unassigned-slots',
-      `${n === 1 ? 'slot' : 'slots'} ${formatRuns(unassigned)} ${n === 1 ? 'is' : 'are'} not assigned to any shard` +
-        (n > 1 ? ` (${n} slots)` : ''),
+      `${n === 1 ? 'slot' : 'slots'} ${formatRuns(unassigned)} ${n === 1 ? 'is' : 'are'} not assigned to any shard` + (n > 1 ? ` (${n} slots)` : ''),
       anchor.line,
       1,
       anchor.endColumn,

@@ -64,7 +64,10 @@ describe('redisCliCreateLayout', () => {
   it('matches every split captured from the real redis-cli (N = 3..128, 200, 1000, 7542)', () => {
     expect(realSplits.size).toBeGreaterThan(120);
     for (const [n, lasts] of realSplits) {
-      expect(redisCliCreateRanges(n).map(([, last]) => last), `N=${n}`).toEqual(lasts);
+      expect(
+        redisCliCreateRanges(n).map(([, last]) => last),
+        `N=${n}`,
+      ).toEqual(lasts);
     }
   });
 

@@ -99,7 +99,9 @@ export function redisCliCreateLayout(masters: number): TopologyResult {
         'warning',
         'slot-overrun',
         `with ${masters} masters redis-cli's float32 arithmetic runs past slot ${SLOTS - 1}` +
-          (empty.length ? `: Master[${empty[0]}]${empty.length > 1 ? `..Master[${empty[empty.length - 1]}]` : ''} would get only nonexistent slots, so ${empty.length === 1 ? 'it gets' : 'they get'} none here` : ''),
+          (empty.length
+            ? `: Master[${empty[0]}]${empty.length > 1 ? `..Master[${empty[empty.length - 1]}]` : ''} would get only nonexistent slots, so ${empty.length === 1 ? 'it gets' : 'they get'} none here`
+            : ''),
         1,
         1,
       ),

@@ -23,7 +23,13 @@ const ok = (text: string) => {
 
 /** redis-cli's quoted form of a string (sdscatrepr). */
 const quoteRedis = (s: string) =>
-  '"' + s.replace(/[\\"]/g, (c) => '\\' + c).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') + '"';
+  '"' +
+  s
+    .replace(/[\\"]/g, (c) => '\\' + c)
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t') +
+  '"';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -52,7 +58,11 @@ describe('real redis-cli 7.0.15 outputs (fixtures/topology, from capture.sh)', (
     for (const e of all.slice(1)) expect(e).toEqual(all[0]);
     const t = parseTopology(fixture(`${cluster}-nodes.txt`)).topology!;
     expect(t.shards.map((s) => s.id)).toEqual(Array.from({ length: n }, (_, i) => `127.0.0.1:${(cluster === 'c3' ? 32100 : 32110) + i}`));
-    expect(t.shards[0]).toEqual({ id: '127.0.0.1:' + (cluster === 'c3' ? 32100 : 32110), label: '127.0.0.1:' + (cluster === 'c3' ? 32100 : 32110), nodes: [{ id: expect.stringMatching(/^[0-9a-f]{40}$/), addr: t.shards[0].id, role: 'master' }] });
+    expect(t.shards[0]).toEqual({
+      id: '127.0.0.1:' + (cluster === 'c3' ? 32100 : 32110),
+      label: '127.0.0.1:' + (cluster === 'c3' ? 32100 : 32110),
+      nodes: [{ id: expect.stringMatching(/^[0-9a-f]{40}$/), addr: t.shards[0].id, role: 'master' }],
+    });
   });
 
   it('names the source of each form', () => {
@@ -77,7 +87,11 @@ describe('real redis-cli 7.0.15 outputs (fixtures/topology, from capture.sh)', (
     const t = nodes.topology!;
     expect(t.shards.map((s) => s.label)).toEqual(['host-1.example:32120', 'host-2.example:32121', 'host-3.example:32122']);
     expect(ranges(t)).toEqual(['0-5460', '5461-10922', '10923-16383']);
-    expect(t.shards.map((s) => s.nodes.map((n) => n.role))).toEqual([['master', 'replica'], ['master', 'replica'], ['master', 'replica']]);
+    expect(t.shards.map((s) => s.nodes.map((n) => n.role))).toEqual([
+      ['master', 'replica'],
+      ['master', 'replica'],
+      ['master', 'replica'],
+    ]);
     const ids = t.shards.map((s) => s.nodes[0].id);
     expect(t.migrating).toEqual([{ slot: 100, from: ids[0], to: ids[1] }]);
     // The killed replica is flagged fail: an info, since it owns no slots.
@@ -156,7 +170,10 @@ describe('real redis-cli 7.0.15 outputs (fixtures/topology, from capture.sh)', (
     const toObject = (flat: unknown[]) => Object.fromEntries(Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]));
     const asObjects = shards.map((s) => ({ slots: s[1], nodes: (s[3] as unknown[][]).map(toObject) }));
     expect(essence(parseTopology(JSON.stringify(asObjects)).topology)).toEqual(shardsExpected);
-    const asPairs = shards.map((s) => [['slots', s[1]], ['nodes', (s[3] as unknown[][]).map((n) => Object.entries(toObject(n)))]]);
+    const asPairs = shards.map((s) => [
+      ['slots', s[1]],
+      ['nodes', (s[3] as unknown[][]).map((n) => Object.entries(toObject(n)))],
+    ]);
     expect(essence(parseTopology(JSON.stringify(asPairs)).topology)).toEqual(shardsExpected);
     // A single shard object, and slots as "a-b" strings.
     const single = parseTopology(JSON.stringify({ slots: ['0-16383'], nodes: [{ id: A, ip: '10.0.0.1', port: 6379, role: 'master', health: 'online' }] }));
@@ -235,13 +252,17 @@ describe('CLUSTER NODES details', () => {
       ['warning', 'node-failed', 1],
       ['info', 'node-failed', 3],
     ]);
-    expect(r.diagnostics[0].message).toBe('master 127.0.0.1:30001 is marked failed: its slots are unavailable until a replica takes over (shard 127.0.0.1:30001)');
+    expect(r.diagnostics[0].message).toBe(
+      'master 127.0.0.1:30001 is marked failed: its slots are unavailable until a replica takes over (shard 127.0.0.1:30001)',
+    );
     expect(r.diagnostics[1].message).toContain('suspected');
     expect(ranges(r.topology!)).toEqual(['0-8191', '8192-16383']);
   });
 
   it('reports a slot assigned to two shards, naming the slots and both shards, and keeps the first', () => {
-    const r = parseTopology([nodeLine(A, '127.0.0.1:30001@40001', 'master', '-', '0-200', '300'), nodeLine(B, '127.0.0.1:30002@40002', 'master', '-', '150-16383')].join('\n'));
+    const r = parseTopology(
+      [nodeLine(A, '127.0.0.1:30001@40001', 'master', '-', '0-200', '300'), nodeLine(B, '127.0.0.1:30002@40002', 'master', '-', '150-16383')].join('\n'),
+    );
     expect(r.diagnostics).toHaveLength(1);
     const [d] = r.diagnostics;
     expect(d).toMatchObject({ severity: 'error', code: 'double-assignment', line: 2 });
@@ -259,7 +280,9 @@ describe('CLUSTER NODES details', () => {
 
   it('reports bad lines and bad slots with their columns, and keeps the good lines', () => {
     const bad = nodeLine(B, '127.0.0.1:30002@40002', 'master', '-', '8192-16384', '9-3', 'x');
-    const text = [nodeLine(A, '127.0.0.1:30001@40001', 'master', '-', '0-8191'), bad, 'this is not a node line', `${C} nowhere master - 0 0 1 connected`].join('\n');
+    const text = [nodeLine(A, '127.0.0.1:30001@40001', 'master', '-', '0-8191'), bad, 'this is not a node line', `${C} nowhere master - 0 0 1 connected`].join(
+      '\n',
+    );
     const r = parseTopology(text);
     expect(r.diagnostics.map((d) => [d.severity, d.code, d.line, d.column])).toEqual([
       ['error', 'bad-slot', 2, bad.indexOf('8192-16384') + 1],
@@ -274,7 +297,9 @@ describe('CLUSTER NODES details', () => {
   });
 
   it('maps positions inside a quoted CLUSTER NODES string back to the pasted line', () => {
-    const text = quoteRedis(nodeLine(A, '127.0.0.1:30001@40001', 'master', '-', '0-16383') + '\n' + nodeLine(B, '127.0.0.1:30002@40002', 'master', '-', '99999') + '\n');
+    const text = quoteRedis(
+      nodeLine(A, '127.0.0.1:30001@40001', 'master', '-', '0-16383') + '\n' + nodeLine(B, '127.0.0.1:30002@40002', 'master', '-', '99999') + '\n',
+    );
     const r = parseTopology(text);
     expect(r.diagnostics).toMatchObject([{ code: 'bad-slot', line: 1 }]);
     expect(text.slice(r.diagnostics[0].column - 1, r.diagnostics[0].endColumn - 1)).toBe('99999');
@@ -285,7 +310,10 @@ describe('CLUSTER SLOTS and SHARDS details', () => {
   it('reads --raw CLUSTER SLOTS of Redis 3 (no ids) and with replicas', () => {
     const t = ok(['0', '8191', '10.0.0.1', '6379', '10.0.0.2', '6380', '8192', '16383', '10.0.0.3', '6379'].join('\n'));
     expect(t.shards.map((s) => s.nodes)).toEqual([
-      [{ addr: '10.0.0.1:6379', role: 'master' }, { addr: '10.0.0.2:6380', role: 'replica' }],
+      [
+        { addr: '10.0.0.1:6379', role: 'master' },
+        { addr: '10.0.0.2:6380', role: 'replica' },
+      ],
       [{ addr: '10.0.0.3:6379', role: 'master' }],
     ]);
   });
@@ -298,11 +326,19 @@ describe('CLUSTER SLOTS and SHARDS details', () => {
     ]);
     const t = ok(json);
     expect(ranges(t)).toEqual(['0-8191', '8192-16383']);
-    expect(t.shards[0].nodes).toEqual([{ id: A, addr: '10.0.0.1:6379', role: 'master' }, { id: R1, addr: '10.0.0.3:6379', role: 'replica' }]);
+    expect(t.shards[0].nodes).toEqual([
+      { id: A, addr: '10.0.0.1:6379', role: 'master' },
+      { id: R1, addr: '10.0.0.3:6379', role: 'replica' },
+    ]);
   });
 
   it('reports a double assignment across CLUSTER SLOTS entries', () => {
-    const r = parseTopology(JSON.stringify([[0, 9000, ['10.0.0.1', 6379, A]], [9000, 16383, ['10.0.0.2', 6379, B]]]));
+    const r = parseTopology(
+      JSON.stringify([
+        [0, 9000, ['10.0.0.1', 6379, A]],
+        [9000, 16383, ['10.0.0.2', 6379, B]],
+      ]),
+    );
     expect(r.diagnostics.map((d) => d.message)).toEqual(['slot 9000 is assigned to both 10.0.0.1:6379 and 10.0.0.2:6379 (10.0.0.1:6379 is used)']);
   });
 
@@ -310,7 +346,13 @@ describe('CLUSTER SLOTS and SHARDS details', () => {
     const r = parseTopology(
       JSON.stringify([
         { slots: [], nodes: [{ id: C, port: 7002, ip: '10.0.0.3', endpoint: '10.0.0.3', role: 'master', 'replication-offset': 0, health: 'online' }] },
-        { slots: [0, 16383], nodes: [{ id: A, port: 7000, ip: '10.0.0.1', role: 'master', health: 'failed' }, { id: R1, port: 7001, ip: '10.0.0.2', role: 'replica', health: 'online' }] },
+        {
+          slots: [0, 16383],
+          nodes: [
+            { id: A, port: 7000, ip: '10.0.0.1', role: 'master', health: 'failed' },
+            { id: R1, port: 7001, ip: '10.0.0.2', role: 'replica', health: 'online' },
+          ],
+        },
       ]),
     );
     expect(codes(r)).toEqual(['warning:node-failed']);
@@ -405,7 +447,7 @@ describe('what is not a topology', () => {
 
   it('handles 1 MB of junk of every flavour quickly, without throwing, with a bounded number of diagnostics', () => {
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const printable = Array.from({ length: 1 << 20 }, () => String.fromCharCode(32 + Math.floor(rand() * 95)) + (rand() < 0.02 ? '\n' : '')).join('');
     const flavours = {
       printable,
@@ -422,8 +464,12 @@ describe('what is not a topology', () => {
       oneHugeToken: '7'.repeat(1 << 20),
       shardsRaw: 'slots\n' + 'id\n'.repeat(300000),
       // ~9000 masters that all claim every slot: 9000 × 16384 slot checks, one capped error list.
-      allClaimAll: Array.from({ length: 9000 }, (_, i) => nodeLine(i.toString(16).padStart(40, '0'), `10.0.${i >> 8}.${i & 255}:6379@16379`, 'master', '-', '0-16383')).join('\n'),
-      moreMastersThanSlots: Array.from({ length: 17000 }, (_, i) => nodeLine(i.toString(16).padStart(40, '0'), `10.${i >> 8}.0.${i & 255}:1@2`, 'master', '-')).join('\n'),
+      allClaimAll: Array.from({ length: 9000 }, (_, i) =>
+        nodeLine(i.toString(16).padStart(40, '0'), `10.0.${i >> 8}.${i & 255}:6379@16379`, 'master', '-', '0-16383'),
+      ).join('\n'),
+      moreMastersThanSlots: Array.from({ length: 17000 }, (_, i) =>
+        nodeLine(i.toString(16).padStart(40, '0'), `10.${i >> 8}.0.${i & 255}:1@2`, 'master', '-'),
+      ).join('\n'),
       oneLineManyRanges: nodeLine(A, '10.0.0.1:6379@16379', 'master', '-', ...Array(100000).fill('0-16383')),
     };
     for (const [name, text] of Object.entries(flavours)) {

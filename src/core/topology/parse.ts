@@ -7,8 +7,7 @@ type Locate = (line: number, column: number) => { line: number; column: number }
 const identity: Locate = (line, column) => ({ line, column });
 
 const HEX_ID = /^[0-9a-f]{40}$/i;
-const ERROR_REPLY =
-  /^\s*(?:\(error\)\s*(.*)|-?((?:ERR|NOAUTH|NOPERM|WRONGPASS|LOADING|BUSY|MASTERDOWN|READONLY|CLUSTERDOWN|MOVED|ASK|TRYAGAIN|OOM)\b.*))$/;
+const ERROR_REPLY = /^\s*(?:\(error\)\s*(.*)|-?((?:ERR|NOAUTH|NOPERM|WRONGPASS|LOADING|BUSY|MASTERDOWN|READONLY|CLUSTERDOWN|MOVED|ASK|TRYAGAIN|OOM)\b.*))$/;
 const TTY_ITEM = /^\s*\d{1,9}[)~#] /;
 
 /**
@@ -139,15 +138,30 @@ function parseNodes(lines: SourceLine[], locate: Locate, sink: Sink, anchor: { l
       continue;
     }
     const [id, address, flagField, masterField, ping, pong, epoch, link] = f;
-    if (!HEX_ID.test(id.text)) { bad(id, `"${id.text}" is not a node id (40 hex characters)`); continue; }
-    const addr = /^(.*):(\d{1,5})(?:@(\d{1,5}))?(?:,([^,]*))?(?:,.*)?$/.exec(address.text);
-    if (!addr) { bad(address, `"${address.text}" is not a node address (ip:port@cport[,hostname])`); continue; }
-    if (![ping, pong, epoch].every((x) => /^\d+$/.test(x.text))) {
-      bad([ping, pong, epoch].find((x) => !/^\d+$/.test(x.text)), 'ping-sent, pong-recv and config-epoch should be numbers');
+    if (!HEX_ID.test(id.text)) {
+      bad(id, `"${id.text}" is not a node id (40 hex characters)`);
       continue;
     }
-    if (link.text !== 'connected' && link.text !== 'disconnected') { bad(link, `link state should be connected or disconnected, not "${link.text}"`); continue; }
-    if (masterField.text !== '-' && !HEX_ID.test(masterField.text)) { bad(masterField, `"${masterField.text}" is neither - nor a master node id`); continue; }
+    const addr = /^(.*):(\d{1,5})(?:@(\d{1,5}))?(?:,([^,]*))?(?:,.*)?$/.exec(address.text);
+    if (!addr) {
+      bad(address, `"${address.text}" is not a node address (ip:port@cport[,hostname])`);
+      continue;
+    }
+    if (![ping, pong, epoch].every((x) => /^\d+$/.test(x.text))) {
+      bad(
+        [ping, pong, epoch].find((x) => !/^\d+$/.test(x.text)),
+        'ping-sent, pong-recv and config-epoch should be numbers',
+      );
+      continue;
+    }
+    if (link.text !== 'connected' && link.text !== 'disconnected') {
+      bad(link, `link state should be connected or disconnected, not "${link.text}"`);
+      continue;
+    }
+    if (masterField.text !== '-' && !HEX_ID.test(masterField.text)) {
+      bad(masterField, `"${masterField.text}" is neither - nor a master node id`);
+      continue;
+    }
     const flags = flagField.text.split(',');
     if (flags.includes('handshake')) continue; // a node still being met: random id, no role yet
     const isReplica = flags.includes('slave') || flags.includes('replica');
@@ -181,8 +195,13 @@ function parseNodes(lines: SourceLine[], locate: Locate, sink: Sink, anchor: { l
         const slot = Number(m[1]);
         const other = m[3].toLowerCase();
         const move = moves.get(slot) ?? { slot };
-        if (m[2] === '->-') { move.from ??= node.id; move.to ??= other; }
-        else { move.from ??= other; move.to ??= node.id; }
+        if (m[2] === '->-') {
+          move.from ??= node.id;
+          move.to ??= other;
+        } else {
+          move.from ??= other;
+          move.to ??= node.id;
+        }
         moves.set(slot, move);
         continue;
       }
@@ -192,7 +211,13 @@ function parseNodes(lines: SourceLine[], locate: Locate, sink: Sink, anchor: { l
     if (isReplica) {
       const d = draftFor(masterField.text === '-' ? node.id! : masterField.text.toLowerCase(), node.line);
       addReplica(d, node);
-      if (ranges.length) sink.add('error', 'bad-slot', `replica ${node.id!.slice(0, 8)} lists slots; only masters own slots (ignored)`, ...at(line, f[8].column, text.length + 1));
+      if (ranges.length)
+        sink.add(
+          'error',
+          'bad-slot',
+          `replica ${node.id!.slice(0, 8)} lists slots; only masters own slots (ignored)`,
+          ...at(line, f[8].column, text.length + 1),
+        );
     } else if (flags.includes('master') || ranges.length) {
       const d = draftFor(node.id!, node.line);
       d.master = node;
@@ -287,7 +312,13 @@ function isShardsEntry(v: unknown): boolean {
   return !!m && m.has('slots') && m.has('nodes');
 }
 
-function interpretTree(value: ReplyValue | unknown, lineOf: LineOf, baseLine: number, sink: Sink, anchor: { line: number; endColumn: number }): Topology | null {
+function interpretTree(
+  value: ReplyValue | unknown,
+  lineOf: LineOf,
+  baseLine: number,
+  sink: Sink,
+  anchor: { line: number; endColumn: number },
+): Topology | null {
   if (isReplyError(value)) {
     sink.add('error', 'redis-error', `Redis answered with an error: ${value.error}`, baseLine);
     return null;
@@ -400,7 +431,10 @@ function shardRanges(v: unknown): [number, number][] | null {
   const nums: number[] = [];
   for (const x of v) {
     const n = slotNumber(x);
-    if (n !== null) { nums.push(n); continue; }
+    if (n !== null) {
+      nums.push(n);
+      continue;
+    }
     const m = typeof x === 'string' ? /^\s*(\d{1,9})\s*-\s*(\d{1,9})\s*$/.exec(x) : null;
     if (!m) return null;
     out.push([Number(m[1]), Number(m[2])]);
@@ -431,7 +465,8 @@ function interpretShards(entries: unknown[], where: (v: unknown) => number, sink
     }
     const d: ShardDraft = { key: `#${k}`, replicas: [], ranges: [], line };
     for (const [a, b] of ranges) {
-      if (a < 0 || a >= SLOTS || b >= SLOTS || b < a) sink.add('error', 'bad-slot', `CLUSTER SHARDS entry ${k + 1}: ${a}-${b} is not a slot range within 0-${SLOTS - 1}`, where(m.get('slots')));
+      if (a < 0 || a >= SLOTS || b >= SLOTS || b < a)
+        sink.add('error', 'bad-slot', `CLUSTER SHARDS entry ${k + 1}: ${a}-${b} is not a slot range within 0-${SLOTS - 1}`, where(m.get('slots')));
       else d.ranges.push({ start: a, end: b, line: where(m.get('slots')) });
     }
     nodeList.forEach((raw, i) => {
@@ -510,7 +545,12 @@ function rawSlotsTree(ws: Word[], sink: Sink): RawTree | null {
       // An empty endpoint prints as an empty line (dropped): then the port comes first.
       const endpoint = isSlotWord(ws[i]) ? '' : ws[i++].text;
       if (!isSlotWord(ws[i])) {
-        sink.add('error', 'bad-slots-entry', `expected the port of node ${endpoint || '?'}, found ${ws[i] ? `"${ws[i].text}"` : 'the end'}`, ws[i]?.line ?? nodeLine);
+        sink.add(
+          'error',
+          'bad-slots-entry',
+          `expected the port of node ${endpoint || '?'}, found ${ws[i] ? `"${ws[i].text}"` : 'the end'}`,
+          ws[i]?.line ?? nodeLine,
+        );
         return null;
       }
       const port = Number(ws[i++].text);
@@ -615,17 +655,17 @@ export function jsonErrorOffset(s: string): number {
     while (j < s.length) {
       const c = s.charCodeAt(j);
       if (c === 0x22) return j + 1;
-      if (c < 0x20) return (i = j), -1;
+      if (c < 0x20) return ((i = j), -1);
       if (c === 0x5c) {
         const e = s[j + 1];
         if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(s.slice(j + 2, j + 6))) return (i = j), -1;
+          if (!/^[0-9a-fA-F]{4}$/.test(s.slice(j + 2, j + 6))) return ((i = j), -1);
           j += 6;
         } else if (e !== undefined && '"\\/bfnrt'.includes(e)) j += 2;
-        else return (i = j), -1;
+        else return ((i = j), -1);
       } else j++;
     }
-    return (i = s.length), -1;
+    return ((i = s.length), -1);
   };
   while (true) {
     while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++;
@@ -641,13 +681,27 @@ export function jsonErrorOffset(s: string): number {
         continue;
       case 'comma-or-close': {
         const top = stack[stack.length - 1];
-        if (c === ',') { i++; want = top === '[' ? 'value' : 'key'; continue; }
-        if (c === (top === '[' ? ']' : '}')) { stack.pop(); i++; want = after(); continue; }
+        if (c === ',') {
+          i++;
+          want = top === '[' ? 'value' : 'key';
+          continue;
+        }
+        if (c === (top === '[' ? ']' : '}')) {
+          stack.pop();
+          i++;
+          want = after();
+          continue;
+        }
         return i;
       }
       case 'key':
       case 'key-or-close': {
-        if (want === 'key-or-close' && c === '}') { stack.pop(); i++; want = after(); continue; }
+        if (want === 'key-or-close' && c === '}') {
+          stack.pop();
+          i++;
+          want = after();
+          continue;
+        }
         if (c !== '"') return i;
         const end = string();
         if (end < 0) return i;
@@ -656,8 +710,18 @@ export function jsonErrorOffset(s: string): number {
         continue;
       }
       default: {
-        if (want === 'value-or-close' && c === ']') { stack.pop(); i++; want = after(); continue; }
-        if (c === '[' || c === '{') { stack.push(c); i++; want = c === '[' ? 'value-or-close' : 'key-or-close'; continue; }
+        if (want === 'value-or-close' && c === ']') {
+          stack.pop();
+          i++;
+          want = after();
+          continue;
+        }
+        if (c === '[' || c === '{') {
+          stack.push(c);
+          i++;
+          want = c === '[' ? 'value-or-close' : 'key-or-close';
+          continue;
+        }
         if (c === '"') {
           const end = string();
           if (end < 0) return i;

@@ -21,14 +21,9 @@ import { freePorts } from '../../../test/oracles/redis-server.ts';
 const REDIS_SERVER = findExecutable('redis-server', 'redis-server');
 const REDIS_CLI = findExecutable('redis-cli', 'redis-tools');
 
-const WATCHDOG = [
-  '"$0" "$@" </dev/null &',
-  'child=$!',
-  'exec 3<&0',
-  '{ cat <&3; kill -9 "$child"; } >/dev/null 2>&1 &',
-  'exec 3<&-',
-  'wait "$child"',
-].join('\n');
+const WATCHDOG = ['"$0" "$@" </dev/null &', 'child=$!', 'exec 3<&0', '{ cat <&3; kill -9 "$child"; } >/dev/null 2>&1 &', 'exec 3<&-', 'wait "$child"'].join(
+  '\n',
+);
 
 interface Server1 {
   port: number;
@@ -39,7 +34,6 @@ const live = new Set<Server1>();
 process.on('exit', () => {
   for (const s of live) s.child.stdin?.destroy(); // the watchdog SIGKILLs redis on EOF
 });
-
 
 /** Runs redis-cli; resolves with stdout (stderr appended), never rejects on a non-zero exit. */
 function cli(args: string[], input = ''): Promise<string> {
@@ -62,9 +56,28 @@ function cli(args: string[], input = ''): Promise<string> {
 
 async function startServer(dir: string, port: number, busPort: number): Promise<Server1> {
   const args = [
-    '--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1', '--protected-mode', 'yes',
-    '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir,
-    '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', join(dir, `log-${port}.txt`),
+    '--port',
+    String(port),
+    '--cluster-port',
+    String(busPort),
+    '--bind',
+    '127.0.0.1',
+    '--protected-mode',
+    'yes',
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    join(dir, `nodes-${port}.conf`),
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--daemonize',
+    'no',
+    '--logfile',
+    join(dir, `log-${port}.txt`),
   ];
   const child = spawn('/bin/sh', ['-c', WATCHDOG, REDIS_SERVER, ...args], { stdio: ['pipe', 'ignore', 'ignore'] });
   child.on('error', () => {});
@@ -175,25 +188,21 @@ describe('redis-cli --cluster create on real servers (redis 7.0)', () => {
     120_000,
   );
 
-  it(
-    'prints the split of redisCliCreateRanges(N) for N = 3..128, 200, 1000, 7542 and refuses N = 2 (one empty node listed N times, answered "no")',
-    async () => {
-      const { servers, stop } = await startServers(1);
-      try {
-        const addr = `127.0.0.1:${servers[0].port}`;
-        const two = await cli(['--cluster', 'create', addr, addr], 'no\n');
-        expect(two).toContain('Redis Cluster requires at least 3 master nodes');
-        const counts = [...Array.from({ length: 126 }, (_, i) => i + 3), 200, 1000, 7542];
-        for (const n of counts) {
-          const out = await cli(['--cluster', 'create', ...Array(n).fill(addr)], 'no\n');
-          expect(createdSplit(out), `N=${n}`).toEqual(redisCliCreateRanges(n));
-        }
-        // Answering "no" left the node untouched.
-        expect(await cli(['-p', String(servers[0].port), 'CLUSTER', 'INFO'])).toContain('cluster_slots_assigned:0');
-      } finally {
-        await stop();
+  it('prints the split of redisCliCreateRanges(N) for N = 3..128, 200, 1000, 7542 and refuses N = 2 (one empty node listed N times, answered "no")', async () => {
+    const { servers, stop } = await startServers(1);
+    try {
+      const addr = `127.0.0.1:${servers[0].port}`;
+      const two = await cli(['--cluster', 'create', addr, addr], 'no\n');
+      expect(two).toContain('Redis Cluster requires at least 3 master nodes');
+      const counts = [...Array.from({ length: 126 }, (_, i) => i + 3), 200, 1000, 7542];
+      for (const n of counts) {
+        const out = await cli(['--cluster', 'create', ...Array(n).fill(addr)], 'no\n');
+        expect(createdSplit(out), `N=${n}`).toEqual(redisCliCreateRanges(n));
       }
-    },
-    300_000,
-  );
+      // Answering "no" left the node untouched.
+      expect(await cli(['-p', String(servers[0].port), 'CLUSTER', 'INFO'])).toContain('cluster_slots_assigned:0');
+    } finally {
+      await stop();
+    }
+  }, 300_000);
 });

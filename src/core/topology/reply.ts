@@ -184,7 +184,8 @@ function parseReply(text: string, byNumbers: boolean): ParsedReply {
           pendingValue = 0;
         } else if (first) {
           if (!stack.length) {
-            if (root !== undefined) return fail(line, markerStart, sepCol + 1, `a second reply starts here (the reply that began on line ${rootLine} is complete)`);
+            if (root !== undefined)
+              return fail(line, markerStart, sepCol + 1, `a second reply starts here (the reply that began on line ${rootLine} is complete)`);
             if (idx !== 1) return fail(line, markerStart, sepCol + 1, `the reply's first item should be numbered 1, not ${idx}`);
             const frame: Frame = { items: [], sepCol, map: sep === '#' };
             stack.push(frame);
@@ -193,10 +194,19 @@ function parseReply(text: string, byNumbers: boolean): ParsedReply {
             lines.set(frame.items, line);
           } else {
             let at = -1;
-            if (!byNumbers) for (let k = stack.length - 1; k >= 0; k--) if (stack[k].sepCol === sepCol) { at = k; break; }
+            if (!byNumbers)
+              for (let k = stack.length - 1; k >= 0; k--)
+                if (stack[k].sepCol === sepCol) {
+                  at = k;
+                  break;
+                }
             if (at < 0 || expected(stack[at]) !== idx) {
               at = -1;
-              for (let k = stack.length - 1; k >= 0; k--) if (expected(stack[k]) === idx) { at = k; break; }
+              for (let k = stack.length - 1; k >= 0; k--)
+                if (expected(stack[k]) === idx) {
+                  at = k;
+                  break;
+                }
             }
             if (at < 0 && idx === 1 && sepCol === stack[0].sepCol) {
               return fail(line, markerStart, sepCol + 1, `a second reply starts here (the reply that began on line ${rootLine} is not finished)`);

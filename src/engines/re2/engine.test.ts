@@ -37,8 +37,7 @@ function unsupported(source: string): string {
   return 'unsupported' in t ? t.unsupported : `translated: ${t.pattern}`;
 }
 
-const b = (...parts: (string | number[])[]) =>
-  Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...utf8(p)] : p)));
+const b = (...parts: (string | number[])[]) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...utf8(p)] : p)));
 
 type Result = { matched: boolean | null; start: number; end: number };
 
@@ -183,9 +182,7 @@ describe('re2-wasm engine', () => {
 
   test('keys over the size limit give null; a key at the limit of 0xFF bytes works next to 32 rules', () => {
     const soup = '.*\\{(?<tag>.*)\\}.*x';
-    const rules = rulesOf(Array.from({ length: 31 }, (_, k) => `${soup}${k}`).join('\n') + '\n(?s)(?<tag>.*)').map((r) =>
-      re2.compile(r),
-    );
+    const rules = rulesOf(Array.from({ length: 31 }, (_, k) => `${soup}${k}`).join('\n') + '\n(?s)(?<tag>.*)').map((r) => re2.compile(r));
     const big = new Uint8Array(RE2_MAX_KEY_BYTES).fill(0xff);
     const last = rules[rules.length - 1];
     expect(run(last, big)).toEqual({ matched: true, start: 0, end: RE2_MAX_KEY_BYTES });
@@ -316,9 +313,7 @@ describe('abort of the WASM instance', () => {
     expect(Fresh).not.toBe(RE2);
     const engine = createRe2Engine(Fresh);
     // Rules whose DFA needs many states: their caches outgrow the 16 MiB heap on an 8 KB key.
-    const rules = rulesOf(Array.from({ length: 32 }, (_, k) => `.*a.{${15 + (k % 5)}}(?<tag>b${k})`).join('\n')).map((r) =>
-      engine.compile(r),
-    );
+    const rules = rulesOf(Array.from({ length: 32 }, (_, k) => `.*a.{${15 + (k % 5)}}(?<tag>b${k})`).join('\n')).map((r) => engine.compile(r));
     const rnd = prng(1);
     const key = Uint8Array.from({ length: 8000 }, () => (rnd() < 0.5 ? 0x61 : 0xe1));
     expect(() => {

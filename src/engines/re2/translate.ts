@@ -192,11 +192,16 @@ class Translator {
     // PCRE compiles x{0} away, tag group included: it never takes part.
     if (max === 0) return '';
     const q =
-      (min === 0 && max === Infinity ? '*'
-        : min === 1 && max === Infinity ? '+'
-          : min === 0 && max === 1 ? '?'
-            : max === Infinity ? `{${min},}`
-              : min === max ? `{${min}}`
+      (min === 0 && max === Infinity
+        ? '*'
+        : min === 1 && max === Infinity
+          ? '+'
+          : min === 0 && max === 1
+            ? '?'
+            : max === Infinity
+              ? `{${min},}`
+              : min === max
+                ? `{${min}}`
                 : `{${min},${max}}`) + (greedy || min === max ? '' : '?');
     const inner: Ctx = { tail: ctx.tail && max <= 1, head: ctx.head && max <= 1, inTag: ctx.inTag };
     if (!path || max <= 1) return this.atomOrGroup(body, inner, depth + 1, true) + q;
@@ -335,4 +340,3 @@ function isNothing(n: Node): boolean {
       return false;
   }
 }
-
