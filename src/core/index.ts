@@ -45,7 +45,7 @@ export { KeyStream, segmentOf, orderBySlot, type KeyStreamOptions, type Segment,
 export { migrationDiff, verdictChanges, type MigrationDiff, type MovedKey, type VerdictChange } from './distribution/migration.ts';
 export { markdownReport, mdText, mdCode, commandVerdictLine, FLUSH_WARNING, REPORT_LIMITS, type ReportInput } from './report/markdown.ts';
 export { shardRows, describeLayout, type ShardRow } from './report/shards.ts';
-export { csvKeys, type CsvKeyRow } from './report/csv.ts';
+export { csvKeys } from './report/csv.ts';
 export {
   parseKeyPatterns,
   isPatternLine,
@@ -77,3 +77,17 @@ export {
   type PatternReport,
   type PatternSummary,
 } from './patterns/analysis.ts';
+// The one assembly of an analysis, used by the worker, the CLI and exports.
+export { TEXT_KEYS_LIMIT, ruleInputOf, type AnalysisSources, type InputName, type Inputs, type LayoutChoice, type Problems, type Settings } from './analysis/inputs.ts';
+export { blockedMessage, type Blocker } from './analysis/blockers.ts';
+export { buildPolicies, type PolicySide } from './analysis/policies.ts';
+export { buildLayout, type Layout } from './analysis/layout.ts';
+export { reviewSampleCount, type CommandRow, type CommandsPart, type LineRange } from './analysis/commands.ts';
+export { prepareAnalysis, type AnalysisDeps, type BlockedAnalysis, type PreparedAnalysis, type ReadyAnalysis } from './analysis/prepare.ts';
+export { analyzeKeyText, streamOptions, summarizeKeyStream, type KeyText, type KeysSummary } from './analysis/keys.ts';
+export { keyListRecords, keyRecord, lineErrors, locateRecord, placement, unreadableRecord, type KeyRecord, type Placement } from './analysis/records.ts';
+export { reportInput, type ReportMeta } from './analysis/report.ts';
+export { explainKey, type ExplainStep, type Explanation } from './analysis/explain.ts';
+export { NO_OWNER } from './report/shards.ts';
+export { append, maxOf } from './arrays.ts';
+export { VERSION, GENERATED_BY } from './version.ts';

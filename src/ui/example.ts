@@ -1,4 +1,4 @@
-import type { Inputs, Settings } from '../worker/protocol.ts';
+import type { Inputs, Settings } from '../core/index.ts';
 
 /**
  * The built-in example: an e-commerce keyspace (users, carts, sessions, a job queue, products) where

@@ -1,5 +1,4 @@
-import { TARGETS } from '../core/commands/verdict.ts';
-import type { Inputs, Settings } from '../worker/protocol.ts';
+import { TARGETS, type Inputs, type Settings } from '../core/index.ts';
 import { DEFAULT_SETTINGS, EXAMPLE, MAX_PATTERN_SAMPLES } from './example.ts';
 import { PANEL_IDS, type Panel } from './panel-ids.ts';
 

@@ -1,5 +1,5 @@
-import type { Diagnostic } from '../core/diagnostics.ts';
-import type { AnalysisResult, Inputs, Settings } from '../worker/protocol.ts';
+import type { Diagnostic, Inputs, Settings } from '../core/index.ts';
+import type { AnalysisResult } from '../worker/protocol.ts';
 import { DEFAULT_SETTINGS, EXAMPLE } from './example.ts';
 
 export type { Panel } from './panel-ids.ts';
@@ -21,10 +21,10 @@ export class PlaygroundState {
   problemCount = $derived(
     this.result ? Object.values(this.result.problems).reduce((n: number, list: Diagnostic[]) => n + list.filter((d) => d.severity !== 'info').length, 0) : 0,
   );
-  crossslotCount = $derived(this.result ? this.result.commands.filter((c) => c.verdict.verdict === 'crossslot').length : 0);
+  crossslotCount = $derived(this.result?.view ? this.result.view.commands.filter((c) => c.verdict.verdict === 'crossslot').length : 0);
   /** Command templates that are not single-slot for every value on the chosen target. */
   templateRiskCount = $derived(
-    this.result?.patterns?.templates.filter(
+    this.result?.view?.patterns?.templates.filter(
       (t) => t.template && t.kind === 'command' && !['always', 'no-keys'].includes(t.verdicts[this.settings.target].verdict),
     ).length ?? 0,
   );

@@ -11,10 +11,11 @@ const ready = loadWasmSlotter()
   .then((slotter) => new AnalysisSession(createBytecodeEngine(), slotter));
 
 function sendResult(id: number, result: AnalysisResult): void {
+  if (!result.view) return post({ id, type: 'result', result });
   // Copies, so the session keeps its own arrays while these buffers move to the page.
-  const perSlot = result.perSlot.slice();
-  const slotShard = result.slotShard.slice();
-  post({ id, type: 'result', result: { ...result, perSlot, slotShard } }, [perSlot.buffer, slotShard.buffer]);
+  const perSlot = result.view.perSlot.slice();
+  const slotShard = result.view.slotShard.slice();
+  post({ id, type: 'result', result: { ...result, view: { ...result.view, perSlot, slotShard } } }, [perSlot.buffer, slotShard.buffer]);
 }
 
 self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
@@ -29,7 +30,7 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
       const { rows, total } = await session.rows(req.offset, req.limit, req.filter, req.sort);
       post({ id: req.id, type: 'rows', rows, total, offset: req.offset });
     } else if (req.type === 'export') {
-      post({ id: req.id, type: 'export', data: await session.export(req.format) });
+      post({ id: req.id, type: 'export', data: await session.export(req.format, req.meta) });
     } else if (req.type === 'blob') {
       post({ id: req.id, type: 'blob', blob: new Blob([new TextEncoder().encode(req.text)], { type: 'text/plain' }) });
     } else if (req.type === 'slot') {

@@ -1,4 +1,5 @@
-import type { AnalysisResult, Explanation, Inputs, KeyRow, KeySort, Settings, WorkerRequest, WorkerResponse } from './protocol.ts';
+import type { Explanation, Inputs, ReportMeta, Settings } from '../core/index.ts';
+import type { AnalysisResult, ExportFormat, KeyRow, KeySort, WorkerRequest, WorkerResponse } from './protocol.ts';
 
 type Waiter = (r: WorkerResponse) => void;
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -26,6 +27,27 @@ export interface ClientEvents {
 /** An analysis that sends nothing for this long is taken as hung (a file sends progress every few hundred ms). */
 export const WATCHDOG_MS = 10_000;
 
+/** The part of a Worker the client uses: a real one in the page, a fake one in unit tests. */
+export type WorkerLike = Pick<Worker, 'postMessage' | 'terminate'> & {
+  onmessage: ((e: MessageEvent<WorkerResponse>) => void) | null;
+  onerror: ((e: ErrorEvent) => void) | null;
+};
+
+export interface ClientOptions {
+  /** Starts a worker (again after a cancel, a crash or a hang). */
+  createWorker?: () => WorkerLike;
+  watchdogMs?: number;
+  /** The clock and timer the watchdog uses (tests drive them). */
+  now?: () => number;
+  setInterval?: (f: () => void, ms: number) => unknown;
+  clearInterval?: (handle: unknown) => void;
+}
+
+/** The page's analysis worker (module worker, bundled by Vite). */
+function createAnalysisWorker(): WorkerLike {
+  return new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module' }) as WorkerLike;
+}
+
 /**
  * Main-thread side of the analysis worker. For analyses only the newest request matters: while the
  * worker is busy, later requests replace each other and only the last is sent; stale answers are
@@ -34,25 +56,33 @@ export const WATCHDOG_MS = 10_000;
  * the worker with a fresh one; the page keeps its inputs.
  */
 export class AnalysisClient {
-  private worker!: Worker;
+  private worker!: WorkerLike;
   private nextId = 1;
   private analyzing = 0;
   private current: Job | null = null;
   private queued: Job | null = null;
   private waiters = new Map<number, Waiter>();
   private lastHeard = 0;
-  private readonly watchdog: ReturnType<typeof setInterval>;
+  private readonly watchdog: unknown;
+  private readonly watchdogMs: number;
+  private readonly createWorker: () => WorkerLike;
+  private readonly now: () => number;
+  private readonly stopTimer: (handle: unknown) => void;
 
   constructor(
     private readonly events: ClientEvents,
-    private readonly watchdogMs = WATCHDOG_MS,
+    options: ClientOptions = {},
   ) {
+    this.createWorker = options.createWorker ?? createAnalysisWorker;
+    this.watchdogMs = options.watchdogMs ?? WATCHDOG_MS;
+    this.now = options.now ?? (() => performance.now());
+    this.stopTimer = options.clearInterval ?? ((h) => clearInterval(h as ReturnType<typeof setInterval>));
     this.start();
-    this.watchdog = setInterval(() => this.check(), Math.min(1000, watchdogMs));
+    this.watchdog = (options.setInterval ?? setInterval)(() => this.check(), Math.min(1000, this.watchdogMs));
   }
 
   private start(): void {
-    this.worker = new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module' });
+    this.worker = this.createWorker();
     this.worker.onmessage = (e: MessageEvent<WorkerResponse>) => this.receive(e.data);
     this.worker.onerror = (e) => {
       e.preventDefault();
@@ -62,7 +92,7 @@ export class AnalysisClient {
   }
 
   private check(): void {
-    if (!this.analyzing || performance.now() - this.lastHeard < this.watchdogMs) return;
+    if (!this.analyzing || this.now() - this.lastHeard < this.watchdogMs) return;
     const seconds = Math.round(this.watchdogMs / 1000);
     // The job that hung is not sent again (it would hang again); a newer one that was waiting is.
     const newer = this.queued;
@@ -74,7 +104,7 @@ export class AnalysisClient {
   }
 
   private receive(r: WorkerResponse): void {
-    if (r.id === this.analyzing) this.lastHeard = performance.now();
+    if (r.id === this.analyzing) this.lastHeard = this.now();
     const waiter = this.waiters.get(r.id);
     if (waiter) {
       this.waiters.delete(r.id);
@@ -110,7 +140,7 @@ export class AnalysisClient {
     const id = this.nextId++;
     this.analyzing = id;
     this.current = job;
-    this.lastHeard = performance.now();
+    this.lastHeard = this.now();
     this.events.busy(true);
     const { inputs, settings, file } = job;
     this.worker.postMessage(
@@ -128,8 +158,8 @@ export class AnalysisClient {
     return this.ask({ type: 'explain', index }).then((r) => (r.type === 'explain' ? r.explanation : null));
   }
 
-  export(format: 'markdown' | 'csv' | 'json'): Promise<string | Blob> {
-    return this.ask({ type: 'export', format }).then((r) => {
+  export(format: ExportFormat, meta?: ReportMeta): Promise<string | Blob> {
+    return this.ask({ type: 'export', format, meta }).then((r) => {
       if (r.type !== 'export') throw new Error('the worker gave no export');
       return r.data;
     });
@@ -171,7 +201,7 @@ export class AnalysisClient {
   }
 
   dispose(): void {
-    clearInterval(this.watchdog);
+    this.stopTimer(this.watchdog);
     this.worker.terminate();
   }
 }

@@ -1,5 +1,4 @@
-import { KeyStream, parseKeyList, segmentOf, type KeyList, type StreamPolicy } from '../core/index.ts';
-import type { ShardMap } from '../core/index.ts';
+import { KeyStream, lineErrors, parseKeyList, segmentOf, type Diagnostic, type KeyList, type KeyStreamOptions } from '../core/index.ts';
 
 /** Bytes read from the file per step: large enough to amortise a read, small enough to report progress often. */
 export const READ_BYTES = 8 * 1024 * 1024;
@@ -19,19 +18,22 @@ export interface FileKey {
   line: number;
   invalid: boolean;
   /** For an unreadable line: what the key-list parser said about it. */
-  message?: string;
+  error?: Diagnostic;
+}
+
+/** The first error of each line of a list, indexed once per list (a list may have many unreadable lines). */
+const errorsOf = new WeakMap<readonly Diagnostic[], Map<number, Diagnostic>>();
+function errorOn(diagnostics: readonly Diagnostic[], line: number): Diagnostic | undefined {
+  let map = errorsOf.get(diagnostics);
+  if (!map) errorsOf.set(diagnostics, (map = lineErrors(diagnostics)));
+  return map.get(line);
 }
 
 /** Key j of a parsed list as a FileKey. */
 export function keyOf(list: KeyList, j: number): FileKey {
   const invalid = list.invalid[j] === 1;
   const line = list.lines[j];
-  return {
-    bytes: list.bytes.subarray(list.offsets[j], list.offsets[j + 1]),
-    line,
-    invalid,
-    message: invalid ? list.diagnostics.find((d) => d.line === line && d.severity === 'error')?.message : undefined,
-  };
+  return { bytes: list.bytes.subarray(list.offsets[j], list.offsets[j + 1]), line, invalid, error: invalid ? errorOn(list.diagnostics, line) : undefined };
 }
 
 /**
@@ -51,7 +53,7 @@ export class FileKeys {
   static async read(
     file: Blob,
     name: string,
-    policies: { main: StreamPolicy; compare: StreamPolicy | null; shards: ShardMap },
+    policies: Pick<KeyStreamOptions, 'main' | 'compare' | 'shards'>,
     onProgress: (p: Progress) => void,
   ): Promise<FileKeys> {
     const t0 = performance.now();
@@ -77,13 +79,7 @@ export class FileKeys {
       const list = await this.segment(s);
       const j = index - seg.firstKey;
       // A refused over-long line has an empty segment: nothing to re-read.
-      if (j >= list.count)
-        out.push({
-          bytes: new Uint8Array(0),
-          line: seg.firstLine,
-          invalid: true,
-          message: this.stream.diagnostics.find((d) => d.line === seg.firstLine)?.message,
-        });
+      if (j >= list.count) out.push({ bytes: new Uint8Array(0), line: seg.firstLine, invalid: true, error: errorOn(this.stream.diagnostics, seg.firstLine) });
       else out.push(keyOf(list, j));
     }
     return out;
@@ -131,7 +127,8 @@ export class FileKeys {
   }
 }
 
-async function readBytes(file: Blob, start: number, end: number): Promise<Uint8Array> {
+/** Bytes `[start, end)` of a Blob. */
+export async function readBytes(file: Blob, start: number, end: number): Promise<Uint8Array> {
   return new Uint8Array(await file.slice(start, end).arrayBuffer());
 }
 

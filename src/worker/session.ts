@@ -1,73 +1,44 @@
 import {
-  analyzeCommands,
-  analyzePatterns,
-  commandKeys,
-  crc16,
-  createCustomPolicy,
+  analyzeKeyText,
+  blockedMessage,
+  columnOf,
   csvKeys,
-  describeLayout,
   display,
-  distribution,
-  evenLayout,
-  expandKeyList,
-  hasPlaceholder,
-  KEY_ERROR_CODES,
-  keyErrorMessage,
+  explainKey,
+  GENERATED_BY,
+  locateRecord,
   markdownReport,
-  MAX_MATRIX_PATTERNS,
-  migrationDiff,
   newSpan,
   orderBySlot,
-  parseKeyList,
-  parsePatternDocuments,
-  parseRules,
-  parseTopology,
-  redisCliCreateLayout,
-  redisPolicy,
+  prepareAnalysis,
+  reportInput,
   shardRows,
-  slotTable,
-  standardPolicy,
-  STANDARD_RULES,
-  summarizeStream,
-  TARGETS,
-  tokenizeCommands,
+  streamOptions,
+  summarizeKeyStream,
+  TEXT_KEYS_LIMIT,
+  unreadableRecord,
   utf8,
-  verdictChanges,
-  type CommandReport,
-  type CsvKeyRow,
-  type Diagnostic,
+  type Explanation,
   type FileSlotter,
+  type Inputs,
   type KeyList,
-  type PatternDocuments,
-  type PatternReport,
-  type Policy,
-  type Distribution,
-  type PolicyName,
-  type ReasonOptions,
+  type KeyRecord,
+  type KeysSummary,
+  type KeyText,
+  type LineRange,
+  type PreparedAnalysis,
+  type ReadyAnalysis,
   type RegexEngine,
-  type ReportInput,
-  type ShardMap,
-  type SlotTable,
-  type StreamPolicy,
-  type Target,
+  type ReportMeta,
+  type Settings,
 } from '../core/index.ts';
-import { columnOf, diagnostic } from '../core/index.ts';
-import { FileKeys, keyOf, type FileKey, type Progress } from './file-keys.ts';
-import type { AnalysisResult, CommandRow, Explanation, Inputs, KeyRow, KeySort, Problems, Settings } from './protocol.ts';
+import { FileKeys, keyOf, readBytes, type FileKey, type Progress } from './file-keys.ts';
+import type { AnalysisResult, ExportFormat, KeyRow, KeySort, ResultView } from './protocol.ts';
 
 /** Keys whose hashed part the editor highlights (the rest would cost more than it shows). */
 const HIGHLIGHTED_KEYS = 5000;
 
-/** The shard that holds every slot of a multi-slot key set, or undefined (also for a single slot). */
-function oneShard(slots: number[], shards: ShardMap): string | undefined {
-  const distinct = new Set(slots);
-  if (distinct.size < 2 || slots.some((s) => s < 0)) return undefined;
-  const owners = new Set([...distinct].map((s) => shards.slotShard[s]));
-  const [owner] = owners;
-  return owners.size === 1 && owner >= 0 ? shards.labels[owner] : undefined;
-}
-
-/** Keys of the current analysis, wherever they live: in the pasted text or in a file re-read on demand. */
+/** Keys of the current analysis, wherever they live: read whole, or in a file re-read on demand. */
 interface KeySource {
   readonly count: number;
   /** Main-policy slot of every key. */
@@ -75,65 +46,44 @@ interface KeySource {
   keys(indexes: readonly number[]): Promise<FileKey[]>;
   /** Keys matching; null when `current()` turns false midway (a newer request superseded this one). */
   filter(needle: string, current: () => boolean, matches: (list: KeyList, j: number) => boolean): Promise<Uint32Array | null>;
+  /** The key pattern entry i is a sample of (read whole only). */
+  patternOf(i: number): string | undefined;
 }
 
 class TextKeys implements KeySource {
   constructor(
-    readonly list: KeyList,
-    readonly table: SlotTable,
+    readonly text: KeyText,
+    private readonly patterns: readonly string[],
   ) {}
   get count() {
-    return this.list.count;
+    return this.text.list.count;
   }
   get slots() {
-    return this.table.slots;
+    return this.text.main.slots;
   }
   async keys(indexes: readonly number[]): Promise<FileKey[]> {
-    return indexes.map((i) => keyOf(this.list, i));
+    return indexes.map((i) => keyOf(this.text.list, i));
   }
   async filter(_needle: string, _current: () => boolean, matches: (list: KeyList, j: number) => boolean): Promise<Uint32Array> {
+    const { list } = this.text;
     const out: number[] = [];
-    for (let j = 0; j < this.list.count; j++) if (!this.list.invalid[j] && matches(this.list, j)) out.push(j);
+    for (let j = 0; j < list.count; j++) if (!list.invalid[j] && matches(list, j)) out.push(j);
     return Uint32Array.from(out);
+  }
+  patternOf(i: number): string | undefined {
+    const p = this.text.fromPattern?.[i] ?? -1;
+    return p >= 0 ? this.patterns[p] : undefined;
   }
 }
 
-interface State {
-  report: ReportInput;
-  source: KeySource;
-  /** Kept alive while the state is current: rows and Explain locate keys again. */
-  policy: Policy;
-  other: Policy | null;
-  shards: ShardMap;
-  settings: Settings;
-  rules: { index: number; source: string }[];
-}
-
-/** What every analysis computes apart from the keys: rules, layout, commands. */
-interface Prepared {
-  problems: Problems;
-  policyReady: Record<PolicyName, boolean>;
-  policy: Policy;
-  other: Policy | null;
-  shards: ShardMap;
-  layoutDescription: string;
-  commandLines: ReturnType<typeof tokenizeCommands>['lines'];
-  reports: CommandReport[];
-  commands: CommandRow[];
-  verdictChanges: ReturnType<typeof verdictChanges> | null;
-  warnings: { line: number; message: string }[];
-  rules: (name: PolicyName | null) => string[] | undefined;
-  ruleList: { index: number; source: string }[];
-  /** Key patterns and command templates, when the inputs have placeholders. */
-  patterns: { docs: PatternDocuments; report: PatternReport } | null;
-}
-
-/** Key files get hot tags, groups and co-location changes from this many keys spread over the file. */
-export const FILE_SAMPLE_KEYS = 100_000;
+/** The latest analysis: what rows, Explain and exports read. A blocked one answers with its blockers. */
+type State = { prepared: PreparedAnalysis; ready: null } | { prepared: ReadyAnalysis; ready: { keys: KeysSummary; source: KeySource } };
 
 /**
- * Everything the worker computes, as a plain class so it runs (and is tested) in Node too. Keeps the
- * latest analysis so the keys table can page through it and Explain can look a key up.
+ * Everything the worker does, as a plain class so it runs (and is tested) in Node too: the analysis
+ * itself is the core's (prepareAnalysis, analyzeKeyText, summarizeKeyStream, reportInput); the session
+ * keeps the latest one alive so the keys table can page through it, Explain can look a key up and
+ * exports can read it back, and reuses a key file's read when only commands, target or layout change.
  */
 export class AnalysisSession {
   private state: State | null = null;
@@ -141,226 +91,38 @@ export class AnalysisSession {
   private order: { key: string; state: State; indexes: Promise<Uint32Array | null | typeof SUPERSEDED> } | null = null;
   /** The newest keys-table request: a filter scan over a file stops when another one supersedes it. */
   private newestOrder = '';
-  /** The last key file read, with what its slots depend on: edits to commands, target or layout reuse it. */
+  /** The last key file streamed, with what its slots depend on: edits to commands, target or layout reuse it. */
   private lastFile: { blob: Blob; dependsOn: string; keys: FileKeys } | null = null;
 
   constructor(
     private readonly engine: RegexEngine,
     /** A faster Redis/Standard slotter for key files (the WebAssembly one in the browser). */
     private readonly slotter: FileSlotter | null = null,
+    /** Files up to this size are read whole (TEXT_KEYS_LIMIT); tests lower it to stream small files. */
+    private readonly textKeysLimit = TEXT_KEYS_LIMIT,
   ) {}
-
-  private prepare(inputs: Inputs, settings: Settings, keyBytes: Uint8Array | null = null): Prepared {
-    const problems: Problems = { keys: [], rules: [], rulesB: [], commands: [], topology: [] };
-    const ruleSets = { a: parseRules(inputs.rules), b: parseRules(inputs.rulesB) };
-    problems.rules = ruleSets.a.diagnostics;
-    problems.rulesB = ruleSets.b.diagnostics;
-    const customReady = ruleSets.a.ok && ruleSets.a.rules.length > 0;
-    const policyReady: Record<PolicyName, boolean> = { redis: true, standard: true, custom: customReady };
-    const make = (name: PolicyName, which: 'a' | 'b'): Policy => {
-      if (name === 'redis') return redisPolicy;
-      if (name === 'standard') return standardPolicy;
-      const set = ruleSets[which].ok && ruleSets[which].rules.length > 0 ? ruleSets[which] : ruleSets.a;
-      if (!set.ok || set.rules.length === 0) return standardPolicy; // shown as not ready; Standard stands in
-      return createCustomPolicy(set, this.engine, { implicitShardKey: settings.implicitShardKey });
-    };
-    const policy = make(settings.policy, 'a');
-    // Custom → Custom compares the two rule sets; any other pair compares policies.
-    const other = settings.compare ? make(settings.compare, settings.compare === 'custom' && settings.policy === 'custom' ? 'b' : 'a') : null;
-
-    const layout = this.layout(inputs.topology, settings);
-    problems.topology = layout.diagnostics;
-
-    const commandBytes = utf8(inputs.commands);
-    const lines = tokenizeCommands(commandBytes);
-    problems.commands = lines.diagnostics.filter((x) => x.severity !== 'info');
-    // Placeholders make a schema review: patterns in the Keys text (the editor's, not a file's), templates in Commands.
-    const docs =
-      (keyBytes && hasPlaceholder(keyBytes)) || hasPlaceholder(commandBytes)
-        ? parsePatternDocuments({ keys: keyBytes ?? new Uint8Array(), commands: commandBytes })
-        : null;
-    const customSet = settings.policy === 'custom' && ruleSets.a.ok && ruleSets.a.rules.length > 0 ? ruleSets.a : undefined;
-    const patterns = docs ? { docs, report: reviewPatterns(docs, policy, { ruleSet: customSet, samples: customSamples(docs) }) } : null;
-    // Template lines (and transactions holding one) get template verdicts; the rest are ordinary commands.
-    const templated = docs ? templateLines(docs) : new Set<number>();
-    const ordinary = templated.size ? lines.lines.filter((cl) => !templated.has(cl.line)) : lines.lines;
-    const analysis = analyzeCommands(ordinary, policy);
-    problems.commands.push(...analysis.diagnostics);
-    // A CROSSSLOT verdict on the chosen target is a marker on its line too, not only a table row.
-    const nameSpan = new Map(lines.lines.map((cl) => [cl.line, cl.spans[0] ?? [1, 2]]));
-    for (const r of analysis.reports) {
-      const v = r.verdicts[settings.target];
-      if (v.verdict !== 'crossslot') continue;
-      const fix = r.suggestion ? ` — fix: ${r.suggestion.join(' ')}` : '';
-      const [from, to] = nameSpan.get(r.line) ?? [1, 2];
-      problems.commands.push(diagnostic('warning', 'crossslot', `CROSSSLOT: ${v.reason}${fix}`, r.line, from, to));
-    }
-    if (patterns) {
-      const seen = new Set(lines.diagnostics.map((d) => `${d.line}:${d.code}`));
-      problems.commands.push(...patterns.report.commandDiagnostics.filter((d) => d.severity !== 'info' && !seen.has(`${d.line}:${d.code}`)));
-      for (const t of patterns.report.templates) {
-        const v = t.verdicts[settings.target];
-        if (!t.template || v.verdict === 'always' || v.verdict === 'no-keys') continue;
-        const [from, to] = nameSpan.get(t.line) ?? [1, 2];
-        const fix = t.fix ? ` — fix: ${t.fix.join(' ')}` : '';
-        problems.commands.push(
-          diagnostic('warning', 'template-crossslot', `${v.verdict === 'error' ? 'refused' : `${v.verdict} single-slot`}: ${v.reason}${fix}`, t.line, from, to),
-        );
-      }
-      problems.commands.sort((a, b) => a.line - b.line || a.column - b.column);
-    }
-    const commands: CommandRow[] = analysis.reports.map((r) => ({
-      line: r.line,
-      kind: r.kind,
-      command: r.command,
-      keys: r.keys,
-      slots: r.slots,
-      verdict: r.verdicts[settings.target],
-      all: Object.fromEntries(TARGETS.map((t) => [t, r.verdicts[t].verdict])) as Record<Target, CommandRow['verdict']['verdict']>,
-      suggestion: r.suggestion,
-      transaction: r.transaction,
-      oneShard: oneShard(r.slots, layout.shards),
-    }));
-    const changes = other ? verdictChanges(analysis.reports, analyzeCommands(ordinary, other).reports, settings.target) : null;
-    const rules = (name: PolicyName | null) =>
-      name === 'custom' ? (name === settings.compare && settings.policy === 'custom' ? ruleSets.b : ruleSets.a).rules.map((r) => r.source) : undefined;
-    return {
-      problems,
-      policyReady,
-      policy,
-      other,
-      shards: layout.shards,
-      layoutDescription: layout.description,
-      commandLines: lines.lines,
-      reports: analysis.reports,
-      commands,
-      verdictChanges: changes,
-      warnings: analysis.diagnostics.filter((x) => x.severity === 'warning').map((x) => ({ line: x.line, message: x.message })),
-      rules,
-      ruleList: (settings.policy === 'custom' ? ruleSets.a.rules : []).map((r) => ({ index: r.index, source: r.source })),
-      patterns,
-    };
-  }
-
-  /** Makes this analysis the current one (for rows, Explain, exports), freeing the policies of the previous one. */
-  private adopt(p: Prepared, settings: Settings, report: ReportInput, source: KeySource): void {
-    if (this.state) {
-      this.state.policy.dispose();
-      this.state.other?.dispose();
-    }
-    this.state = { report, source, policy: p.policy, other: p.other, shards: p.shards, settings, rules: p.ruleList };
-    this.order = null;
-  }
-
-  private report(
-    p: Prepared,
-    settings: Settings,
-    keyCount: number,
-    unplaced: number,
-    d: ReportInput['distribution'],
-    shards: ReportInput['shards'],
-    migration: ReportInput['migration'],
-  ): ReportInput {
-    return {
-      policy: settings.policy,
-      compare: settings.compare,
-      target: settings.target,
-      layout: p.layoutDescription,
-      keyCount,
-      unplaced,
-      distribution: d,
-      shards,
-      commands: p.reports,
-      migration,
-      generatedBy: 'Slot Playground',
-      rules: p.rules(settings.policy),
-      compareRules: settings.compare
-        ? settings.compare === 'custom' && settings.policy === 'custom'
-          ? p.rules('custom')
-          : p.rules(settings.compare)
-        : undefined,
-      implicitShardKey: settings.implicitShardKey,
-      warnings: p.warnings,
-      patterns: p.patterns?.report ?? null,
-    };
-  }
-
-  /** The result fields both key sources fill the same way. */
-  private common(p: Prepared, d: Distribution, shards: AnalysisResult['shards']) {
-    return {
-      unplaced: d.unplaced,
-      usedSlots: d.usedSlots,
-      shards,
-      perSlot: d.perSlot,
-      slotShard: p.shards.slotShard,
-      maxShardOverMean: d.maxShardOverMean,
-      busiestSlot: d.busiestSlot,
-      hotTags: d.hotTags,
-      groups: d.groups,
-      commands: p.commands,
-      problems: p.problems,
-      commandKeyRanges: this.commandKeyRanges(p),
-      policyReady: p.policyReady,
-      patterns: p.patterns?.report ?? null,
-    };
-  }
-
-  private commandKeyRanges(p: Prepared): AnalysisResult['commandKeyRanges'] {
-    return p.commandLines.flatMap((cl) => {
-      if (cl.kind !== 'command' || cl.invalid) return [];
-      const found = commandKeys(cl.args);
-      return found.ok ? found.keys.map((k) => ({ line: cl.line, start: cl.spans[k][0], end: cl.spans[k][1] })) : [];
-    });
-  }
 
   /** Analyses keys typed or pasted in the editor: every view exact, per key. */
   analyze(inputs: Inputs, settings: Settings): AnalysisResult {
-    const t0 = performance.now();
-    const keyBytes = utf8(inputs.keys);
-    const p = this.prepare(inputs, settings, keyBytes);
-    // A pattern line stands for deterministic sample keys in every view that needs concrete keys.
-    const expanded = p.patterns?.docs.keys.patterns.length
-      ? expandKeyList(p.patterns.docs.keys, { samples: settings.patternSamples, schema: p.patterns.docs.schema })
-      : null;
-    const list = expanded ? expanded.list : parseKeyList(keyBytes);
-    p.problems.keys = p.patterns ? p.patterns.report.keyDiagnostics : list.diagnostics;
-    const main = slotTable(list, p.policy);
-    const compare = p.other ? slotTable(list, p.other) : null;
-    const d = distribution(list, main, p.shards);
-    let migration: AnalysisResult['migration'] = null;
-    if (p.other && compare) {
-      migration = {
-        ...withoutMoved(migrationDiff(list, { table: main, shards: p.shards }, { table: compare, shards: p.shards })),
-        commands: p.verdictChanges ?? [],
-      };
-    }
-    const shardList = shardRows(p.shards, d.perShard);
-    this.adopt(p, settings, this.report(p, settings, list.count, d.unplaced, d, shardList, migration), new TextKeys(list, main));
-    return {
-      ...this.common(p, d, shardList),
-      keyCount: list.count,
-      migration,
-      highlights: this.highlights(list, main, expanded?.pattern ?? null),
-      file: null,
-      millis: performance.now() - t0,
-    };
+    return this.analyzeText(inputs, settings, utf8(inputs.keys), null);
   }
 
   /**
-   * Analyses a key file by streaming it: slots, counts, skew and moves are exact over every key; hot
-   * tags, groups and co-location changes come from a sample of keys spread over the file (marked so).
+   * Analyses a key file: up to TEXT_KEYS_LIMIT read whole, exactly as if typed (patterns included); a
+   * bigger one streamed — slots, counts, skew and moves exact over every key, hot tags, groups and
+   * co-location changes from a uniform sample (marked so).
    */
   async analyzeFile(file: Blob, name: string, inputs: Inputs, settings: Settings, onProgress: (p: Progress) => void = () => {}): Promise<AnalysisResult> {
+    if (file.size <= this.textKeysLimit) {
+      const bytes = await readBytes(file, 0, file.size);
+      onProgress({ bytes: file.size, total: file.size, keys: 0, millis: 0 });
+      return this.analyzeText(inputs, settings, bytes, { name, bytes: file.size });
+    }
     const t0 = performance.now();
-    const p = this.prepare(inputs, settings);
-    const streamPolicy = (policy: Policy): StreamPolicy => {
-      const slotter = this.slotter;
-      if (!slotter || policy.name === 'custom') return { policy };
-      const kind = policy.name;
-      return { policy, slotter: (bytes) => slotter(bytes, kind).slots };
-    };
+    const prepared = prepareAnalysis(inputs, settings, { engine: this.engine });
+    if (!prepared.ready) return this.blocked(prepared, t0, { name, bytes: file.size, lines: 0, streamed: true });
     // Slots depend on the policies and rules only; commands, target and layout can reuse the last read.
-    const dependsOn = JSON.stringify([settings.policy, settings.compare, settings.implicitShardKey, p.rules(settings.policy), p.rules(settings.compare)]);
+    const dependsOn = JSON.stringify([prepared.main.name, prepared.compare?.name, settings.implicitShardKey, prepared.main.rules, prepared.compare?.rules]);
     let keys: FileKeys;
     if (this.lastFile && this.lastFile.blob === file && this.lastFile.dependsOn === dependsOn) {
       keys = this.lastFile.keys;
@@ -368,58 +130,100 @@ export class AnalysisSession {
     } else {
       this.lastFile = null;
       try {
-        keys = await FileKeys.read(file, name, { main: streamPolicy(p.policy), compare: p.other ? streamPolicy(p.other) : null, shards: p.shards }, onProgress);
+        keys = await FileKeys.read(file, name, streamOptions(prepared, this.slotter), onProgress);
       } catch (e) {
-        p.policy.dispose();
-        p.other?.dispose();
+        prepared.dispose();
         throw e;
       }
       this.lastFile = { blob: file, dependsOn, keys };
     }
     const stream = keys.stream;
-    p.problems.keys = stream.diagnostics;
-
-    const { distribution: d, migration: diff, sampled } = summarizeStream(stream, p.policy, p.other, p.shards);
-    const migration: AnalysisResult['migration'] = diff ? { ...withoutMoved(diff), commands: p.verdictChanges ?? [] } : null;
-    const shardList = shardRows(p.shards, d.perShard);
-    const report = this.report(p, settings, stream.keys, stream.unplaced, d, shardList, migration);
-    report.sampledKeys = sampled;
-    this.adopt(p, settings, report, {
-      count: stream.keys,
-      slots: stream.slots,
-      keys: (indexes) => keys.keys(indexes),
-      filter: (needle, current, matches) => keys.filter(needle, current, matches),
+    prepared.problems.keys = stream.diagnostics;
+    const summary = summarizeKeyStream(prepared, stream);
+    this.adopt({
+      prepared,
+      ready: {
+        keys: summary,
+        source: {
+          count: stream.keys,
+          slots: stream.slots,
+          keys: (indexes) => keys.keys(indexes),
+          filter: (needle, current, matches) => keys.filter(needle, current, matches),
+          patternOf: () => undefined,
+        },
+      },
     });
-    return {
-      ...this.common(p, d, shardList),
-      keyCount: stream.keys,
+    return this.result(prepared, summary, [], { name, bytes: file.size, lines: stream.lines, streamed: true }, t0);
+  }
+
+  private analyzeText(inputs: Inputs, settings: Settings, keyText: Uint8Array, file: { name: string; bytes: number } | null): AnalysisResult {
+    const t0 = performance.now();
+    const prepared = prepareAnalysis(inputs, settings, { engine: this.engine }, keyText);
+    const lines = file ? countLines(keyText) : 0;
+    if (!prepared.ready) return this.blocked(prepared, t0, file && { ...file, lines, streamed: false });
+    const text = analyzeKeyText(prepared, keyText);
+    prepared.problems.keys = text.diagnostics;
+    const patterns = prepared.commands.patterns?.docs.keys.patterns.map((p) => p.text) ?? [];
+    this.adopt({ prepared, ready: { keys: text.summary, source: new TextKeys(text, patterns) } });
+    // A file's keys are not in the editor: nothing to highlight there.
+    const highlights = file ? [] : this.highlights(text);
+    return this.result(prepared, text.summary, highlights, file && { ...file, lines, streamed: false }, t0);
+  }
+
+  private blocked(prepared: PreparedAnalysis, t0: number, file: AnalysisResult['file']): AnalysisResult {
+    this.adopt({ prepared, ready: null });
+    return { problems: prepared.problems, blockers: prepared.blockers, view: null, highlights: [], commandKeyRanges: [], file, millis: performance.now() - t0 };
+  }
+
+  private result(a: ReadyAnalysis, keys: KeysSummary, highlights: LineRange[], file: AnalysisResult['file'], t0: number): AnalysisResult {
+    const d = keys.distribution;
+    let migration: ResultView['migration'] = null;
+    if (keys.migration) {
+      const { moved: _moved, ...rest } = keys.migration;
+      migration = { ...rest, commands: a.commands.verdictChanges ?? [] };
+    }
+    const view: ResultView = {
+      keyCount: keys.keyCount,
+      unplaced: keys.unplaced,
+      usedSlots: d.usedSlots,
+      shards: shardRows(a.layout, d.perShard, d.unassigned),
+      perSlot: d.perSlot,
+      slotShard: a.layout.slotShard,
+      maxShardOverMean: d.maxShardOverMean,
+      busiestSlot: d.busiestSlot,
+      hotTags: d.hotTags,
+      groups: d.groups,
+      sampled: keys.sampled,
+      commands: a.commands.rows,
       migration,
-      highlights: [],
-      file: { name, bytes: file.size, lines: stream.lines, sampled },
+      patterns: a.commands.patterns?.report ?? null,
+    };
+    return {
+      problems: a.problems,
+      blockers: a.blockers,
+      view,
+      highlights,
+      commandKeyRanges: a.commands.keyRanges,
+      file,
       millis: performance.now() - t0,
     };
   }
 
-  private layout(topology: string, settings: Settings): { shards: ShardMap; diagnostics: Diagnostic[]; description: string } {
-    const { layout } = settings;
-    const result =
-      layout.kind === 'paste' ? parseTopology(topology) : layout.kind === 'masters' ? redisCliCreateLayout(layout.count) : evenLayout(layout.count);
-    const topo = result.topology ?? evenLayout(3).topology!;
-    return {
-      shards: { slotShard: topo.slotShard, labels: topo.shards.map((s) => s.label) },
-      diagnostics: result.diagnostics,
-      description: describeLayout(topo.source, topo.shards.length),
-    };
+  /** Makes this analysis the current one (for rows, Explain, exports), freeing the policies of the previous one. */
+  private adopt(next: State): void {
+    this.state?.prepared.dispose();
+    this.state = next;
+    this.order = null;
   }
 
-  /** `fromPattern[i] >= 0`: entry i is a sample of a pattern line, whose text is not the key's. */
-  private highlights(list: KeyList, table: SlotTable, fromPattern: Int32Array | null): AnalysisResult['highlights'] {
-    const out: AnalysisResult['highlights'] = [];
+  private highlights({ list, main, fromPattern }: KeyText): LineRange[] {
+    const out: LineRange[] = [];
     for (let i = 0; i < Math.min(list.count, HIGHLIGHTED_KEYS); i++) {
-      if (list.invalid[i] || list.quoted[i] || table.slots[i] < 0 || (fromPattern && fromPattern[i] >= 0)) continue;
+      // A sample of a pattern line is not the line's text; a quoted line's bytes are not its text either.
+      if (list.invalid[i] || list.quoted[i] || main.slots[i] < 0 || (fromPattern && fromPattern[i] >= 0)) continue;
       const key = list.bytes.subarray(list.offsets[i], list.offsets[i + 1]);
-      const from = table.tagStart[i] - list.offsets[i];
-      const to = table.tagEnd[i] - list.offsets[i];
+      const from = main.tagStart[i] - list.offsets[i];
+      const to = main.tagEnd[i] - list.offsets[i];
       if (to > from) out.push({ line: list.lines[i], start: columnOf(key, from), end: columnOf(key, to) });
     }
     return out;
@@ -432,7 +236,7 @@ export class AnalysisSession {
    */
   async rows(offset: number, limit: number, filter: string, sort: KeySort = 'line'): Promise<{ rows: KeyRow[]; total: number }> {
     const s = this.state;
-    if (!s) return { rows: [], total: 0 };
+    if (!s?.ready) return { rows: [], total: 0 };
     const cacheKey = `${sort}\u0000${filter}`;
     this.newestOrder = cacheKey;
     if (this.order?.key !== cacheKey || this.order.state !== s) {
@@ -445,16 +249,18 @@ export class AnalysisSession {
       if (this.order === order) this.order = null;
       return { rows: [], total: 0 };
     }
-    const total = indexes ? indexes.length : s.source.count;
+    const { source } = s.ready;
+    const total = indexes ? indexes.length : source.count;
     const picked: number[] = [];
     for (let k = offset; k < Math.min(total, offset + limit); k++) picked.push(indexes ? indexes[k] : k);
-    const keys = await s.source.keys(picked);
-    return { rows: picked.map((i, k) => this.row(s, i, keys[k])), total };
+    const keys = await source.keys(picked);
+    return { rows: picked.map((i, k) => ({ ...this.record(s, i, keys[k]), index: i })), total };
   }
 
   /** Input order needs no index (null): a 10-million-key file pages without one. */
-  private async sorted(s: State, needle: string, sort: KeySort, current: () => boolean): Promise<Uint32Array | null | typeof SUPERSEDED> {
-    const { source, policy } = s;
+  private async sorted(s: State & { ready: object }, needle: string, sort: KeySort, current: () => boolean): Promise<Uint32Array | null | typeof SUPERSEDED> {
+    const { source } = s.ready;
+    const policy = s.prepared.main.policy;
     const span = newSpan();
     let picked: Uint32Array | null = null;
     if (needle) {
@@ -468,51 +274,34 @@ export class AnalysisSession {
       picked = found;
     }
     const slots = source.slots;
-    if (sort === 'line') {
-      return picked;
-    }
+    if (sort === 'line') return picked;
     if (sort === 'tag' && source instanceof TextKeys) {
-      const { list, table } = source;
+      const { list, main } = source.text;
       const order = picked ? Array.from(picked) : Array.from({ length: list.count }, (_, i) => i);
-      const tags = new Map(order.map((i) => [i, display(list.bytes, table.tagStart[i], table.tagEnd[i])]));
+      const tags = new Map(order.map((i) => [i, display(list.bytes, main.tagStart[i], main.tagEnd[i])]));
       return Uint32Array.from(order.sort((a, b) => (tags.get(a)! < tags.get(b)! ? -1 : tags.get(a)! > tags.get(b)! ? 1 : a - b)));
     }
     if (!picked) return orderBySlot(slots);
     return Uint32Array.from(Array.from(picked).sort((a, b) => slotRank(slots[a]) - slotRank(slots[b]) || a - b));
   }
 
-  private row(s: State, i: number, key: FileKey): KeyRow {
-    const { policy, other, shards } = s;
-    const span = newSpan();
-    const cell = (p: Policy) => {
-      const slot = key.invalid ? -3 : p.locate(key.bytes, 0, key.bytes.length, span);
-      const shard = slot >= 0 ? shards.slotShard[slot] : -1;
-      return {
-        tag: slot >= 0 ? display(key.bytes, span.start, span.end) : (KEY_ERROR_CODES[slot] ?? 'unreadable line'),
-        slot,
-        shard: shard >= 0 ? shards.labels[shard] : '',
-        rule: slot >= 0 ? span.rule : 0,
-        error: slot >= 0 ? undefined : key.invalid ? (key.message ?? 'this line could not be read') : keyErrorMessage(slot, key.bytes.length),
-      };
-    };
-    const { rule, error, ...a } = cell(policy);
-    const b = other ? cell(other) : undefined;
-    return {
-      index: i,
-      line: key.line,
-      key: display(key.bytes, 0, key.bytes.length),
-      ...a,
-      rule,
-      error,
-      to: b ? { tag: b.tag, slot: b.slot, shard: b.shard } : undefined,
-    };
+  /** Key i's record: the same shape as every per-key output of the CLI and the exports. */
+  private record(s: State & { ready: object }, i: number, key: FileKey): KeyRecord {
+    if (key.invalid) return unreadableRecord(key.line, key.error);
+    const a = s.prepared;
+    return locateRecord(key.line, key.bytes, a.main, a.compare, a.layout, s.ready.source.patternOf(i));
   }
 
-  /** The analysis as a Markdown review report, a per-key CSV, or JSON (everything). Big files export as a Blob built piece by piece. */
-  async export(format: 'markdown' | 'csv' | 'json'): Promise<string | Blob> {
+  /**
+   * The analysis as a Markdown review report, a per-key CSV, or JSON (everything). Big files export as a
+   * Blob built piece by piece. An analysis with blockers has nothing to export: it throws their message.
+   */
+  async export(format: ExportFormat, meta: ReportMeta = {}): Promise<string | Blob> {
     const s = this.state;
-    if (!s) return '';
-    if (format === 'markdown') return markdownReport(s.report);
+    if (!s) throw new Error('nothing has been analysed yet');
+    if (!s.ready || s.prepared.blockers.length > 0) throw new Error(`nothing to export: ${blockedMessage(s.prepared.blockers)}`);
+    const report = reportInput(s.prepared, s.ready.keys, { generatedBy: GENERATED_BY, ...meta });
+    if (format === 'markdown') return markdownReport(report);
     const parts: (string | Blob)[] = [];
     // Many small strings become one Blob now and then: the browser may keep Blob data off the JS heap.
     const add = (text: string) => {
@@ -521,175 +310,55 @@ export class AnalysisSession {
     };
     let rows = 0;
     if (format === 'json') {
-      const { distribution: d, ...report } = s.report;
+      const { distribution: d, ...rest } = report;
       const { perSlot: _perSlot, perShard: _perShard, ...summary } = d as typeof d & { perSlot?: unknown; perShard?: unknown };
-      const head = JSON.stringify({ format: 'slot-playground-report', version: 1, ...report, distribution: summary, keys: [] }, null, 2);
+      const head = JSON.stringify({ format: 'slot-playground-report', version: 2, ...rest, distribution: summary, keys: [] }, null, 2);
       add(head.slice(0, head.lastIndexOf('[') + 1));
     } else add(csvKeys([]));
+    const { source } = s.ready;
     const STEP = 4096;
-    for (let from = 0; from < s.source.count; from += STEP) {
-      const indexes = Array.from({ length: Math.min(STEP, s.source.count - from) }, (_, k) => from + k);
-      const keys = await s.source.keys(indexes);
-      const page: CsvKeyRow[] = [];
-      indexes.forEach((i, k) => {
-        if (keys[k].invalid) return;
-        const r = this.row(s, i, keys[k]);
-        page.push(
-          r.slot >= 0 ? { key: r.key, tag: r.tag, slot: r.slot, shard: r.shard, rule: r.rule } : { key: r.key, tag: '', slot: '', shard: '', error: r.tag },
-        );
-      });
-      if (page.length === 0) continue;
-      if (format === 'csv') {
-        const text = csvKeys(page);
-        add(text.slice(text.indexOf('\n') + 1));
-      } else add(page.map((r) => (rows++ > 0 ? ',\n    ' : '\n    ') + JSON.stringify(r)).join(''));
+    for (let from = 0; from < source.count; from += STEP) {
+      const indexes = Array.from({ length: Math.min(STEP, source.count - from) }, (_, k) => from + k);
+      const keys = await source.keys(indexes);
+      const page = indexes.map((i, k) => this.record(s, i, keys[k]));
+      if (format === 'csv') add(csvKeys(page, false));
+      else add(page.map((r) => (rows++ > 0 ? ',\n    ' : '\n    ') + JSON.stringify(r)).join(''));
     }
-    if (format === 'json') add(rows > 0 ? '\n  ]\n}' : ']\n}');
+    if (format === 'json') add(rows > 0 ? '\n  ]\n}\n' : ']\n}\n');
     const blob = new Blob(parts, { type: format === 'csv' ? 'text/csv' : 'application/json' });
-    return s.source instanceof TextKeys ? blob.text() : blob;
+    return source instanceof TextKeys ? blob.text() : blob;
   }
 
   /** Up to `limit` keys in one slot (input order). */
   async slotKeys(slot: number, limit = 5): Promise<string[]> {
     const s = this.state;
-    if (!s) return [];
+    if (!s?.ready) return [];
     const picked: number[] = [];
-    const slots = s.source.slots;
+    const slots = s.ready.source.slots;
     for (let i = 0; i < slots.length && picked.length < limit; i++) if (slots[i] === slot) picked.push(i);
-    return (await s.source.keys(picked)).map((k) => display(k.bytes, 0, k.bytes.length));
+    return (await s.ready.source.keys(picked)).map((k) => display(k.bytes, 0, k.bytes.length));
   }
 
-  /** How one key got its slot, step by step: the teaching view. */
+  /** How one key got its slot, step by step (the core's Explain under the main policy and layout). */
   async explain(index: number): Promise<Explanation | null> {
     const s = this.state;
-    if (!s || index < 0 || index >= s.source.count) return null;
-    const [k] = await s.source.keys([index]);
+    if (!s?.ready || index < 0 || index >= s.ready.source.count) return null;
+    const [k] = await s.ready.source.keys([index]);
     if (k.invalid) return null;
-    const { settings } = s;
-    const key = k.bytes;
-    const span = newSpan();
-    const slot = s.policy.locate(key, 0, key.length, span);
-    const { start: tagStart, end: tagEnd } = span;
-    const bytes = Array.from(key, (b, i) => ({
-      hex: b.toString(16).padStart(2, '0'),
-      char: b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '·',
-      hashed: slot >= 0 && i >= tagStart && i < tagEnd,
-    }));
-    const shown = display(key, 0, key.length);
-    const tag = display(key, tagStart, tagEnd);
-    const steps: Explanation['steps'] = [{ title: 'Key', detail: `${shown} — ${key.length} bytes` }];
-    if (settings.policy === 'redis') {
-      const open = key.indexOf(0x7b);
-      steps.push({
-        title: 'Hash tag (Redis)',
-        detail:
-          open < 0
-            ? 'no { in the key: the whole key is hashed'
-            : tagStart === 0 && tagEnd === key.length
-              ? 'the first { has no non-empty {…} after it: the whole key is hashed'
-              : `first { at byte ${open}, first } after it: hash ${tag}`,
-      });
-    } else if (settings.policy === 'standard') {
-      steps.push({ title: `Rule ${span.rule} of Standard matches`, detail: `${STANDARD_RULES[span.rule - 1]} — tag ${tag}` });
-    } else if (slot < 0) {
-      steps.push({ title: 'No rule matches', detail: 'the server refuses this key (ERR key does not match any rule)' });
-    } else {
-      const rule = s.rules.find((r) => r.index === span.rule);
-      steps.push({
-        title: rule ? `Rule ${rule.index} matches (first that does)` : 'No rule matches: implicit_shard_key hashes the whole key',
-        detail: rule ? `${rule.source} — tag ${tag}` : shown,
-      });
-    }
-    const crc = slot >= 0 ? crc16(key, tagStart, tagEnd) : 0;
-    if (slot >= 0) {
-      steps.push({ title: 'CRC16-XMODEM', detail: `crc16(${tag}) = 0x${crc.toString(16).padStart(4, '0')} (${crc})` });
-      steps.push({ title: 'Slot', detail: `${crc} mod 16384 = ${slot}` });
-      const shard = s.shards.slotShard[slot];
-      if (shard >= 0) steps.push({ title: 'Shard', detail: `slot ${slot} is on ${s.shards.labels[shard]}` });
-    }
-    return { key: shown, bytes, steps, crc, slot };
+    return explainKey(k.bytes, s.prepared.main, s.prepared.layout);
   }
 }
 
 const SUPERSEDED = Symbol('superseded');
-
-/**
- * The pattern review, or — if the reasoning fails on some input (a bug: it checks itself and throws
- * rather than print a wrong verdict) — the patterns without verdicts and an error on the first one, so
- * every other view still works.
- */
-function reviewPatterns(docs: PatternDocuments, policy: Policy, options: ReasonOptions): PatternReport {
-  try {
-    return analyzePatterns(docs, policy, options);
-  } catch (e) {
-    const first = docs.keys.patterns[0]?.line ?? 1;
-    const failed = diagnostic(
-      'error',
-      'pattern-reasoning-failed',
-      `the pattern review failed (${(e as Error).message}); the patterns still stand for sample keys in the other views`,
-      first,
-      1,
-      2,
-    );
-    return {
-      policy: policy.name,
-      mode: 'symbolic',
-      patterns: docs.keys.patterns.map((p) => ({ index: p.index, line: p.line, text: p.text, names: p.names, ok: p.ok })),
-      pairs: [],
-      templates: [],
-      keyDiagnostics: [...docs.keyDiagnostics, failed],
-      commandDiagnostics: docs.commandDiagnostics,
-    };
-  }
-}
-
-/**
- * Values sampled per question under custom rules: 400 (the core's default) up to a schema of ten
- * patterns; fewer for a bigger matrix (never under 100), so 60 patterns answer in about 2 s, not 8.
- */
-function customSamples(docs: PatternDocuments): number {
-  const n = Math.min(MAX_MATRIX_PATTERNS, docs.keys.patterns.filter((p) => p.ok).length);
-  const pairs = (n * (n - 1)) / 2;
-  return pairs <= 45 ? 400 : Math.max(100, Math.round((400 * 45) / pairs));
-}
-
-/** Lines of command templates, and every line of a MULTI … EXEC block that holds one. */
-function templateLines(docs: PatternDocuments): Set<number> {
-  const out = new Set<number>();
-  let block: number[] | null = null;
-  let blockHasTemplate = false;
-  for (const t of docs.commands.lines) {
-    const cl = t.source;
-    if (cl.kind !== 'command' || cl.invalid || cl.args.length === 0) continue;
-    const name = String.fromCharCode(...cl.args[0].subarray(0, 16)).toUpperCase();
-    const isTemplate = t.patterns.some((p) => p !== null) || !t.ok;
-    if (name === 'MULTI') {
-      block = [cl.line];
-      blockHasTemplate = false;
-      continue;
-    }
-    if (block) {
-      block.push(cl.line);
-      blockHasTemplate ||= isTemplate;
-      if (name === 'EXEC' || name === 'DISCARD') {
-        if (blockHasTemplate) for (const l of block) out.add(l);
-        block = null;
-      }
-      continue;
-    }
-    if (isTemplate) out.add(cl.line);
-  }
-  if (block && blockHasTemplate) for (const l of block) out.add(l);
-  return out;
-}
 
 /** Slots in order, key errors after them. */
 function slotRank(slot: number): number {
   return slot >= 0 ? slot : 16384 - slot;
 }
 
-/** A migration diff without its per-key sample (the worker pages keys on demand instead). */
-function withoutMoved<T extends object & { moved: unknown }>(diff: T): Omit<T, 'moved'> {
-  const { moved: _moved, ...rest } = diff;
-  return rest;
+function countLines(bytes: Uint8Array): number {
+  let n = bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a ? 1 : 0;
+  for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) n++;
+  return n;
 }
+

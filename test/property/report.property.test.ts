@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvKeys, mdCode, mdText, type CsvKeyRow } from '../../src/core/index.ts';
+import { csvKeys, mdCode, mdText, type KeyRecord } from '../../src/core/index.ts';
 import { opts, wellFormedText } from './support.ts';
 
 /** Text that stresses CSV and Markdown escaping. */
@@ -102,22 +102,27 @@ const shown = (t: string) => t.replace(/\r/g, '␍').replace(/\n/g, '␊');
 
 describe('property: report output escaping (csv, markdown)', () => {
   it('csvKeys reads back (RFC 4180) as exactly the values written', () => {
-    const row: fc.Arbitrary<CsvKeyRow> = fc.record(
-      {
-        key: nasty,
-        tag: nasty,
-        slot: fc.oneof(fc.integer({ min: 0, max: 16383 }), fc.constant('' as const)),
-        shard: nasty,
-        rule: fc.integer({ min: 0, max: 32 }),
-        error: nasty,
-      },
-      { requiredKeys: ['key', 'tag', 'slot', 'shard'] },
+    // Every shape of key record: placed (with or without rule and shard, no owner), a key error, an unreadable line.
+    const line = fc.integer({ min: 1, max: 1e6 });
+    const row: fc.Arbitrary<KeyRecord> = fc.oneof(
+      fc.record(
+        { line, key: nasty, tag: nasty, slot: fc.integer({ min: 0, max: 16383 }), rule: fc.integer({ min: 0, max: 32 }), shard: fc.option(nasty) },
+        { requiredKeys: ['line', 'key', 'tag', 'slot'] },
+      ),
+      fc.record({ line, key: nasty, error: nasty, message: nasty }),
+      fc.record({ line, key: fc.constant(null), error: nasty, column: line, message: nasty }),
     );
+    const expected = (r: KeyRecord) => {
+      if (r.key === null) return [String(r.line), '', '', '', '', '', r.error];
+      if ('error' in r) return [String(r.line), r.key, '', '', '', '', r.error];
+      const shard = r.shard === undefined ? '' : (r.shard ?? 'no owner');
+      return [String(r.line), r.key, r.tag, String(r.slot), shard, r.rule === undefined ? '' : String(r.rule), ''];
+    };
     fc.assert(
       fc.property(fc.array(row, { maxLength: 6 }), (rows) => {
         const records = parseCsv(csvKeys(rows));
-        expect(records[0]).toEqual(['key', 'tag', 'slot', 'shard', 'rule', 'error']);
-        expect(records.slice(1)).toEqual(rows.map((r) => [r.key, r.tag, String(r.slot), r.shard, r.rule === undefined ? '' : String(r.rule), r.error ?? '']));
+        expect(records[0]).toEqual(['line', 'key', 'tag', 'slot', 'shard', 'rule', 'error']);
+        expect(records.slice(1)).toEqual(rows.map(expected));
       }),
       opts(1000),
     );

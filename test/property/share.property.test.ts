@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TARGETS } from '../../src/core/index.ts';
 import { DEFAULT_SETTINGS, EXAMPLE } from '../../src/ui/example.ts';
 import { decodeLink, encodeLink, fromPlain, LINK_PREFIX, readStateFile, stateFile, toPlain, type SharedState } from '../../src/ui/share.ts';
-import type { Settings } from '../../src/worker/protocol.ts';
+import type { Settings } from '../../src/core/index.ts';
 import { opts, wellFormedText } from './support.ts';
 
 const PANELS = ['keys', 'groups', 'slotmap', 'shards', 'commands', 'migration', 'explain'] as const;

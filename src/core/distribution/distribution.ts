@@ -41,8 +41,11 @@ export interface Distribution {
   maxShardOverMean: number;
   busiestSlot: { slot: number; keys: number; share: number };
   hotTags: HotTag[];
-  /** Slots holding at least two keys, biggest first. */
+  /** Slots holding at least two keys, biggest first (the first `groups` of them, see DistributionOptions). */
   groups: SlotGroup[];
+  /** Every slot that holds at least two keys, and the keys in them: exact, however many groups are listed. */
+  groupCount: number;
+  groupedKeys: number;
 }
 
 export interface DistributionOptions {
@@ -120,7 +123,10 @@ export function distribution(list: KeyList, table: SlotTable, shards: ShardMap, 
   return { keys, unplaced, ...summary, hotTags, groups };
 }
 
-export type SlotSummary = Pick<Distribution, 'perSlot' | 'perShard' | 'unassigned' | 'usedSlots' | 'emptyShards' | 'maxShardOverMean' | 'busiestSlot'>;
+export type SlotSummary = Pick<
+  Distribution,
+  'perSlot' | 'perShard' | 'unassigned' | 'usedSlots' | 'emptyShards' | 'maxShardOverMean' | 'busiestSlot' | 'groupCount' | 'groupedKeys'
+>;
 
 /** Per-shard counts, skew and the busiest slot from keys per slot (exact for any number of keys). */
 export function slotSummary(perSlot: Uint32Array, shards: ShardMap): SlotSummary {
@@ -129,11 +135,17 @@ export function slotSummary(perSlot: Uint32Array, shards: ShardMap): SlotSummary
   let unassigned = 0;
   let usedSlots = 0;
   let busiest = 0;
+  let groupCount = 0;
+  let groupedKeys = 0;
   for (let s = 0; s < SLOT_COUNT; s++) {
     const n = perSlot[s];
     if (n === 0) continue;
     keys += n;
     usedSlots++;
+    if (n >= 2) {
+      groupCount++;
+      groupedKeys += n;
+    }
     if (n > perSlot[busiest]) busiest = s;
     const shard = shards.slotShard[s];
     if (shard >= 0) perShard[shard] += n;
@@ -154,5 +166,7 @@ export function slotSummary(perSlot: Uint32Array, shards: ShardMap): SlotSummary
     emptyShards,
     maxShardOverMean: mean > 0 ? maxShard / mean : 0,
     busiestSlot: { slot: busiest, keys: perSlot[busiest], share: keys > 0 ? perSlot[busiest] / keys : 0 },
+    groupCount,
+    groupedKeys,
   };
 }

@@ -1,32 +1,28 @@
-/** One key of the per-key CSV export. */
-export interface CsvKeyRow {
-  /** Display strings (redis-cli quoted when not printable), as everywhere else. */
-  key: string;
-  tag: string;
-  /** '' when the key has no slot. */
-  slot: number | '';
-  shard: string;
-  /** 1-based rule (custom / standard); 0: no rule matched, whole key hashed (implicit_shard_key). */
-  rule?: number;
-  /** Key error code, e.g. no-rule-matched. */
-  error?: string;
-}
+import type { KeyRecord } from '../analysis/records.ts';
+import { NO_OWNER } from './shards.ts';
 
-const HEADER = ['key', 'tag', 'slot', 'shard', 'rule', 'error'];
+const HEADER = ['line', 'key', 'tag', 'slot', 'shard', 'rule', 'error'];
 
 /** A field as RFC 4180 wants it: quoted (quotes doubled) when it holds a comma, quote, CR or LF, or starts or ends with blanks. */
 function field(value: string): string {
   return /[",\r\n]|^[ \t]|[ \t]$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
+/** One CSV record per key record: the same fields as the JSON outputs (a key with no owner says so). */
+function cells(r: KeyRecord): string[] {
+  if (r.key === null) return [String(r.line), '', '', '', '', '', r.error];
+  if ('error' in r) return [String(r.line), r.key, '', '', '', '', r.error];
+  const shard = r.shard === undefined ? '' : (r.shard ?? NO_OWNER);
+  return [String(r.line), r.key, r.tag, String(r.slot), shard, r.rule === undefined ? '' : String(r.rule), ''];
+}
+
 /**
- * The per-key CSV export (RFC 4180): a header line, then one record per row, CRLF line ends. Values are
- * written exactly as given (no spreadsheet-formula guarding: a key is data and must round-trip).
+ * The per-key CSV export (RFC 4180): with `header`, a header line first; then one record per key record,
+ * CRLF line ends. Values are written exactly as given (no spreadsheet-formula guarding: a key is data and
+ * must round-trip).
  */
-export function csvKeys(rows: readonly CsvKeyRow[]): string {
-  const records = [HEADER.join(',')];
-  for (const r of rows) {
-    records.push([r.key, r.tag, String(r.slot), r.shard, r.rule === undefined ? '' : String(r.rule), r.error ?? ''].map(field).join(','));
-  }
-  return records.join('\r\n') + '\r\n';
+export function csvKeys(records: readonly KeyRecord[], header = true): string {
+  const lines = header ? [HEADER.join(',')] : [];
+  for (const r of records) lines.push(cells(r).map(field).join(','));
+  return lines.length ? lines.join('\r\n') + '\r\n' : '';
 }

@@ -5,6 +5,8 @@ import type { MigrationDiff, VerdictChange } from '../distribution/migration.ts'
 import type { PatternReport } from '../patterns/analysis.ts';
 import { describeHashing } from '../patterns/model.ts';
 import type { PolicyName } from '../slots/policy.ts';
+import { append, maxOf } from '../arrays.ts';
+import { NO_OWNER, type ShardRow } from './shards.ts';
 
 /** Everything a review report shows; the app and the CLI both have it. */
 export interface ReportInput {
@@ -18,8 +20,12 @@ export interface ReportInput {
   keyCount: number;
   /** Keys without a slot: no rule matched, key too long, unreadable line. */
   unplaced: number;
-  distribution: Pick<Distribution, 'usedSlots' | 'maxShardOverMean' | 'busiestSlot' | 'hotTags' | 'groups' | 'emptyShards' | 'unassigned'>;
-  shards: { label: string; keys: number; ranges: string }[];
+  distribution: Pick<
+    Distribution,
+    'usedSlots' | 'maxShardOverMean' | 'busiestSlot' | 'hotTags' | 'groups' | 'groupCount' | 'groupedKeys' | 'emptyShards' | 'unassigned'
+  >;
+  /** Shard rows (see shardRows), the row of slots no shard owns last. */
+  shards: ShardRow[];
   /** From analyzeCommands, already under `policy`. */
   commands: CommandReport[];
   migration: (Omit<MigrationDiff, 'moved'> & { commands: VerdictChange[] }) | null;
@@ -97,7 +103,10 @@ export function mdCode(text: string, inTable = false): string {
       .replace(/\|/g, '&#124;');
     return `<code>${html}</code>`;
   }
-  const longest = Math.max(0, ...(one.match(/`+/g) ?? []).map((run) => run.length));
+  const longest = maxOf(
+    (one.match(/`+/g) ?? []).map((run) => run.length),
+    0,
+  );
   const fence = '`'.repeat(longest + 1);
   const pad = one.startsWith('`') || one.endsWith('`') || (one.startsWith(' ') && one.endsWith(' ') && one.trim() !== '') ? ' ' : '';
   const span = `${fence}${pad}${one}${pad}${fence}`;
@@ -161,9 +170,12 @@ export function markdownReport(input: ReportInput): string {
   const { target, distribution: d } = input;
   const where = TARGET_LABELS[target];
   const placed = input.keyCount - input.unplaced;
-  const shardLabel = (i: number) => (i >= 0 && i < input.shards.length ? mdText(input.shards[i].label) : '_unassigned_');
+  const shardLabel = (i: number) => (i >= 0 && i < input.shards.length && input.shards[i].owner ? mdText(input.shards[i].label) : `_${NO_OWNER}_`);
   const out: string[] = [];
-  const section = (title: string, lines: string[]) => out.push('', `## ${title}`, '', ...lines);
+  const section = (title: string, lines: string[]) => {
+    out.push('', `## ${title}`, '');
+    append(out, lines);
+  };
 
   // Title and summary.
   out.push(`# ${mdText(input.title ?? 'Hash-slot review')}`, '');
@@ -188,7 +200,8 @@ export function markdownReport(input: ReportInput): string {
   const policySection = [`- Policy: ${first}`, ...rest];
   if (input.compare) {
     const [cFirst, ...cRest] = policyLines(input.compare, input.compareRules);
-    policySection.push(`- Compared with: ${cFirst}`, ...cRest);
+    policySection.push(`- Compared with: ${cFirst}`);
+    append(policySection, cRest);
   }
   policySection.push(`- Target: ${mdText(where)} (${mdCode(target)}): ${TARGET_RULES[target]}.`, `- Layout: ${mdText(input.layout)}.`);
   section('Policy and topology', policySection);
@@ -197,33 +210,25 @@ export function markdownReport(input: ReportInput): string {
   if (input.keyCount === 0) {
     section('Distribution', ['No keys given: distribution, hot tags and co-location groups are left out.']);
   } else {
+    const owned = input.shards.filter((s) => s.owner);
+    const orphan = input.shards.find((s) => !s.owner);
+    const shown = owned.slice(0, L.shards);
     const lines = [
-      `${plural(placed, 'key')} in ${plural(d.usedSlots, 'slot')} on ${plural(input.shards.length, 'shard')}` +
+      `${plural(placed, 'key')} in ${plural(d.usedSlots, 'slot')} on ${plural(owned.length, 'shard')}` +
         (input.unplaced > 0 ? `; ⚠️ ${plural(input.unplaced, 'key has', 'keys have')} no slot (no rule matched, too long or unreadable).` : '.'),
       '',
-      ...table(
-        ['Shard', 'Keys', 'Share', 'Slots'],
-        'lrrl',
-        input.shards
-          .slice(0, L.shards)
-          .map((s) => [
-            mdText(s.label),
-            String(s.keys),
-            pct(s.keys, placed),
-            mdText(capped(s.ranges ? s.ranges.split(', ') : [], L.ranges, 'range')) || '_none_',
-          ]),
-      ),
-      ...leftOut(
-        input.shards.length,
-        L.shards,
-        'shard',
-        ` (${plural(
-          input.shards.slice(L.shards).reduce((n, s) => n + s.keys, 0),
-          'key',
-        )})`,
-      ),
-      '',
     ];
+    // Keys on slots no shard owns are a row of their own: they never silently drop out of the shares.
+    const row = (s: ShardRow) => [
+      s.owner ? mdText(s.label) : `_${s.label}_`,
+      String(s.keys),
+      pct(s.keys, placed),
+      mdText(capped(s.ranges ? s.ranges.split(', ') : [], L.ranges, 'range')) || '_none_',
+    ];
+    append(lines, table(['Shard', 'Keys', 'Share', 'Slots'], 'lrrl', (orphan ? [...shown, orphan] : shown).map(row)));
+    const hidden = owned.slice(L.shards).reduce((n, s) => n + s.keys, 0);
+    append(lines, leftOut(owned.length, L.shards, 'shard', ` (${plural(hidden, 'key')})`));
+    lines.push('');
     if (placed > 0) {
       lines.push(
         `- Skew: the busiest shard holds **${d.maxShardOverMean.toFixed(2)}×** the mean (1.00 is even).`,
@@ -231,58 +236,42 @@ export function markdownReport(input: ReportInput): string {
       );
     }
     lines.push(d.emptyShards.length > 0 ? `- ⚠️ Empty shards: ${capped(d.emptyShards.map(shardLabel), L.shards, 'shard')}.` : '- Empty shards: none.');
-    if (d.unassigned > 0) lines.push(`- ⚠️ ${plural(d.unassigned, 'key falls', 'keys fall')} in slots no shard owns.`);
+    if (d.unassigned > 0) lines.push(`- ⚠️ ${plural(d.unassigned, 'key falls', 'keys fall')} in slots no shard owns (row _${NO_OWNER}_).`);
     if (input.sampledKeys !== undefined && input.sampledKeys < input.keyCount) {
       lines.push(
-        `- Hot tags and co-location groups below come from a uniform sample of ${plural(input.sampledKeys, 'key')}: their tag counts are estimates; every count above is exact.`,
+        `- Hot tags and co-location groups below come from a uniform sample of ${plural(input.sampledKeys, 'key')}: ` +
+          'their tag counts are estimates; every count above is exact.',
       );
     }
     section('Distribution', lines);
 
     const tags = d.hotTags.slice(0, L.hotTags);
     const inTags = tags.reduce((n, t) => n + t.keys, 0);
-    section('Hot tags', [
-      ...table(
-        ['Tag', 'Keys', 'Share', 'Slot', 'Shard'],
-        'lrrrl',
-        tags.map((t) => [mdCode(t.tag, true), String(t.keys), pct(t.keys, placed), String(t.slot), shardLabel(t.shard)]),
-      ),
-      ...(placed > inTags ? ['', `Other tags: ${plural(placed - inTags, 'key')} (${pct(placed - inTags, placed)}).`] : []),
-    ]);
+    const hot = table(
+      ['Tag', 'Keys', 'Share', 'Slot', 'Shard'],
+      'lrrrl',
+      tags.map((t) => [mdCode(t.tag, true), String(t.keys), pct(t.keys, placed), String(t.slot), shardLabel(t.shard)]),
+    );
+    if (placed > inTags) hot.push('', `Other tags: ${plural(placed - inTags, 'key')} (${pct(placed - inTags, placed)}).`);
+    section('Hot tags', hot);
 
     const groups = d.groups.slice(0, L.groups);
-    section(
-      'Co-location groups',
-      d.groups.length === 0
-        ? ['No slot holds two keys: no keys can be used together in multi-key commands.']
-        : [
-            'Keys in one slot can be used together in multi-key commands and transactions.',
-            '',
-            ...table(
-              ['Slot', 'Shard', 'Keys', 'Tags'],
-              'rlrl',
-              groups.map((g) => [
-                String(g.slot),
-                shardLabel(g.shard),
-                String(g.keys),
-                capped(
-                  g.tags.map((t) => `${mdCode(t.tag, true)} ×${t.keys}`),
-                  L.tagsPerGroup,
-                  'tag',
-                ),
-              ]),
-            ),
-            ...leftOut(
-              d.groups.length,
-              L.groups,
-              'group',
-              ` (${plural(
-                d.groups.slice(L.groups).reduce((n, g) => n + g.keys, 0),
-                'key',
-              )})`,
-            ),
-          ],
-    );
+    const groupLines = ['Keys in one slot can be used together in multi-key commands and transactions.', ''];
+    const groupRow = (g: (typeof groups)[number]) => [
+      String(g.slot),
+      shardLabel(g.shard),
+      String(g.keys),
+      capped(
+        g.tags.map((t) => `${mdCode(t.tag, true)} ×${t.keys}`),
+        L.tagsPerGroup,
+        'tag',
+      ),
+    ];
+    append(groupLines, table(['Slot', 'Shard', 'Keys', 'Tags'], 'rlrl', groups.map(groupRow)));
+    // Counted over every slot, however many groups the analysis listed.
+    const hiddenKeys = d.groupedKeys - groups.reduce((n, g) => n + g.keys, 0);
+    append(groupLines, leftOut(d.groupCount, groups.length, 'group', ` (${plural(hiddenKeys, 'key')})`));
+    section('Co-location groups', d.groupCount === 0 ? ['No slot holds two keys: no keys can be used together in multi-key commands.'] : groupLines);
   }
 
   // Failing commands.
@@ -315,17 +304,17 @@ export function markdownReport(input: ReportInput): string {
         }`,
       );
     }
-    lines.push(...leftOut(crossslot.length, L.failing, 'CROSSSLOT command'));
+    append(lines, leftOut(crossslot.length, L.failing, 'CROSSSLOT command'));
     if (errors.length > 0) {
       lines.push('', `### Errors (${errors.length})`, '');
       for (const r of errors.slice(0, L.errors)) lines.push(`- ${head(r)}: ${mdText(r.verdicts[target].reason)}`);
-      lines.push(...leftOut(errors.length, L.errors, 'error'));
+      append(lines, leftOut(errors.length, L.errors, 'error'));
     }
     const warnings = input.warnings ?? [];
     if (warnings.length > 0) {
       lines.push('', `### Warnings (${warnings.length})`, '');
       for (const w of warnings.slice(0, L.warnings)) lines.push(`- **Line ${w.line}**: ${mdText(w.message)}`);
-      lines.push(...leftOut(warnings.length, L.warnings, 'warning'));
+      append(lines, leftOut(warnings.length, L.warnings, 'warning'));
     }
     section('Failing commands', lines);
   }
@@ -345,7 +334,9 @@ export function markdownReport(input: ReportInput): string {
         rows.push(['Start matching no rule', String(m.startUnmatched), pct(m.startUnmatched, m.keys)]);
         rows.push(['Stop matching no rule', String(m.stopUnmatched), pct(m.stopUnmatched, m.keys)]);
       }
-      lines.push(`Of ${plural(m.keys, 'key')}:`, '', ...table(['What changes', 'Keys', 'Share'], 'lrr', rows), '');
+      lines.push(`Of ${plural(m.keys, 'key')}:`, '');
+      append(lines, table(['What changes', 'Keys', 'Share'], 'lrr', rows));
+      lines.push('');
       const groupLines = (title: string, count: number, groups: typeof m.split, arrow: string) => {
         lines.push(`${title}: ${count}${count > 0 ? '' : '.'}`);
         if (count === 0) return;
@@ -353,7 +344,7 @@ export function markdownReport(input: ReportInput): string {
         for (const g of groups.slice(0, L.groupChanges)) {
           lines.push(`- slot ${g.slot}: ${plural(g.keys, 'key')} ${arrow} ${plural(g.slots, 'slot')} (${sampleList(g.sample, g.keys)})`);
         }
-        lines.push(...leftOut(count, Math.min(L.groupChanges, groups.length), 'group'));
+        append(lines, leftOut(count, Math.min(L.groupChanges, groups.length), 'group'));
         lines.push('');
       };
       groupLines('Co-located groups that split', m.splitCount, m.split, '→');
@@ -368,15 +359,16 @@ export function markdownReport(input: ReportInput): string {
           : `Commands whose verdict changes on ${mdText(where)}: ${m.commands.length}`,
       );
       if (m.commands.length > 0) {
-        lines.push(
-          '',
-          ...table(
+        lines.push('');
+        append(
+          lines,
+          table(
             ['Line', 'Command', 'Verdict', `Reason under ${POLICY_LABELS[input.compare]}`],
             'rlll',
             m.commands.slice(0, L.verdictChanges).map((c) => [String(c.line), mdCode(c.command, true), `${c.before} → **${c.after}**`, mdText(c.reason)]),
           ),
-          ...leftOut(m.commands.length, L.verdictChanges, 'change'),
         );
+        append(lines, leftOut(m.commands.length, L.verdictChanges, 'change'));
       }
     }
     section(`Migration: ${POLICY_LABELS[input.policy]} → ${POLICY_LABELS[input.compare]}`, lines);
@@ -402,9 +394,10 @@ function patternLines(pr: PatternReport, target: Target): string[] {
       : 'Custom rules: verdicts decided by running sampled values through the rules (marked _sampled_).',
   ];
   if (pr.patterns.length > 0) {
-    lines.push(
-      '',
-      ...table(
+    lines.push('');
+    append(
+      lines,
+      table(
         ['#', 'Pattern', 'Hashes', 'Watch out'],
         'rlll',
         pr.patterns
@@ -416,8 +409,8 @@ function patternLines(pr: PatternReport, target: Target): string[] {
             p.hashing ? mdText(p.hashing.warnings.map((w) => w.message).join('; ')) : '',
           ]),
       ),
-      ...leftOut(pr.patterns.length, L.patterns, 'pattern'),
     );
+    append(lines, leftOut(pr.patterns.length, L.patterns, 'pattern'));
     const related = pr.pairs.filter((c) => c.shared.length > 0 || c.verdict !== 'never');
     if (related.length > 0) {
       lines.push('', 'Patterns that share a placeholder (same values: do their keys share a slot?):', '');
@@ -427,16 +420,15 @@ function patternLines(pr: PatternReport, target: Target): string[] {
           `- ${mdCode(pr.patterns[c.a].text)} and ${mdCode(pr.patterns[c.b].text)}: **${mark}**${c.sampled ? ' _(sampled)_' : ''} — ${mdText(c.reason)}`,
         );
       }
-      lines.push(...leftOut(related.length, L.patterns, 'pair'));
+      append(lines, leftOut(related.length, L.patterns, 'pair'));
     }
   }
   const templates = pr.templates.filter((t) => t.template && t.kind === 'command');
   if (templates.length > 0) {
-    lines.push(
-      '',
-      `Command templates on ${mdText(where)}:`,
-      '',
-      ...table(
+    lines.push('', `Command templates on ${mdText(where)}:`, '');
+    append(
+      lines,
+      table(
         ['Line', 'Command', 'Single slot?', 'Why', 'Fix'],
         'rllll',
         templates.map((t) => {

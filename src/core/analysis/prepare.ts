@@ -1,0 +1,79 @@
+import { utf8 } from '../bytes.ts';
+import { tokenizeCommands } from '../commands/tokenize.ts';
+import { parseKeyList } from '../input/keylist.ts';
+import { parsePatternDocuments } from '../patterns/analysis.ts';
+import { hasPlaceholder } from '../patterns/parse.ts';
+import type { RegexEngine } from '../rules/engine.ts';
+import type { Blocker } from './blockers.ts';
+import { analyzeCommandInputs, type CommandsPart } from './commands.ts';
+import type { AnalysisSources, Problems, Settings } from './inputs.ts';
+import { buildLayout, type Layout } from './layout.ts';
+import { buildPolicies, type PolicySide } from './policies.ts';
+
+/** Everything an analysis computes apart from the keys, for every surface: the page's worker, the CLI, exports. */
+interface PreparedBase {
+  settings: Settings;
+  /** Diagnostics of each input (keys: those of a typed key list; a stream adds its own). */
+  problems: Problems;
+  /** Inputs a result needs that cannot be used; results that need them are not computed. */
+  blockers: Blocker[];
+  /** Frees the policies' engine resources. */
+  dispose(): void;
+}
+
+/** The main policy and the layout could be built: keys, commands and patterns can be analysed. */
+export interface ReadyAnalysis extends PreparedBase {
+  ready: true;
+  main: PolicySide;
+  /** Null without a second policy, or when it cannot be built (a `compare` blocker says why). */
+  compare: PolicySide | null;
+  layout: Layout;
+  commands: CommandsPart;
+}
+
+/** The main policy or the layout cannot be built: no result is computed, the blockers say why. */
+export interface BlockedAnalysis extends PreparedBase {
+  ready: false;
+}
+
+export type PreparedAnalysis = ReadyAnalysis | BlockedAnalysis;
+
+export interface AnalysisDeps {
+  /** The engine custom rules run on (the core never imports one). */
+  engine: RegexEngine;
+}
+
+/**
+ * The one place where inputs and settings become an analysis: policies with their rule sources, the
+ * shard layout and its description, command and template verdicts, the pattern review, verdict changes,
+ * and diagnostics grouped by input. `keyText` is a key list read whole (its patterns are reviewed and
+ * stand for sample keys, see TEXT_KEYS_LIMIT); null when the keys stream from a file.
+ */
+export function prepareAnalysis(sources: AnalysisSources, settings: Settings, deps: AnalysisDeps, keyText: Uint8Array | null = null): PreparedAnalysis {
+  const policies = buildPolicies(sources, settings, deps.engine);
+  const built = buildLayout(settings.layout, sources.topology);
+  const problems: Problems = { keys: [], rules: policies.rules.diagnostics, rulesB: policies.rulesB.diagnostics, commands: [], topology: [] };
+  // The topology editor's markers are for a pasted topology; a bad N is a blocker on the setting.
+  if (settings.layout.kind === 'paste') problems.topology = built.diagnostics;
+  const blockers = [...policies.blockers, ...(built.blocker ? [built.blocker] : [])];
+  const dispose = () => {
+    policies.main?.policy.dispose();
+    policies.compare?.policy.dispose();
+  };
+  const { main, compare } = policies;
+  const commandText = typeof sources.commands === 'string' ? utf8(sources.commands) : sources.commands;
+  if (!main || !built.layout) {
+    // What the other inputs say about themselves stays visible while nothing can be computed.
+    problems.commands = tokenizeCommands(commandText).diagnostics.filter((d) => d.severity !== 'info');
+    if (keyText) {
+      problems.keys = hasPlaceholder(keyText)
+        ? parsePatternDocuments({ keys: keyText, commands: commandText }).keyDiagnostics
+        : parseKeyList(keyText).diagnostics;
+    }
+    return { ready: false, settings, problems, blockers, dispose };
+  }
+  const commands = analyzeCommandInputs(commandText, keyText, main, compare, built.layout, settings);
+  problems.commands = commands.diagnostics;
+  if (commands.patterns && keyText) problems.keys = commands.patterns.report.keyDiagnostics;
+  return { ready: true, settings, problems, blockers, dispose, main, compare, layout: built.layout, commands };
+}
