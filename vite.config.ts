@@ -7,7 +7,15 @@ export default defineConfig({
   base: './',
   plugins: [svelte({ configFile: false })],
   worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    rollupOptions: {
+      // The core is pure (its modules only define things): what the page does not use stays out of the
+      // first paint, though the page imports the core through its one public index.
+      treeshake: { moduleSideEffects: (id: string) => !/[/\\]src[/\\]core[/\\]/.test(id) },
+    },
+  },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 120_000,

@@ -126,7 +126,9 @@ test('an unbalanced quote in the keys is a marker and a problem; the text stays 
   await expect(page.getByTestId('keys-editor').locator('.view-lines')).toContainText('"broken');
   // The table lists the line too, marked, so a key file's broken lines can be found in place.
   await expect(page.getByTestId('keys-table').getByRole('row')).toHaveCount(2);
-  await expect(page.getByTestId('keys-table').getByRole('row').nth(1)).toContainText('unreadable line');
+  const broken = page.getByTestId('keys-table').getByRole('row').nth(1);
+  await expect(broken).toContainText('line 2: unreadable');
+  await expect(broken).toContainText('unbalanced-quote');
 });
 
 test('the slot map shows a slot, its keys and shard on hover', async ({ page }) => {

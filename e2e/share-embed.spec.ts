@@ -67,8 +67,14 @@ test('embed mode: chosen panels, read-only, a link to the full playground, and i
   await setInput(page, 'keys-editor', 'foo{}{bar}\n{}foo\na{b}c{d}e');
   await page.waitForTimeout(600);
   const hash = await page.evaluate(() => location.hash);
-  const parent = `<!doctype html><meta charset="utf-8"><body><iframe id="f" src="${new URL(`./?embed&panels=keys,migration&inputs=keys&readonly${hash}`, page.url()).href}" style="width:800px;height:100px;border:0"></iframe>
-    <script>addEventListener('message', (e) => { if (e.data && e.data.type === 'slot-playground:height') { document.getElementById('f').style.height = e.data.height + 'px'; document.body.dataset.height = e.data.height; } });</script>`;
+  const src = new URL(`./?embed&panels=keys,migration&inputs=keys&readonly${hash}`, page.url()).href;
+  const parent = `<!doctype html><meta charset="utf-8"><body><iframe id="f" src="${src}" style="width:800px;height:100px;border:0"></iframe>
+    <script>addEventListener('message', (e) => {
+      if (e.data && e.data.type === 'slot-playground:height') {
+        document.getElementById('f').style.height = e.data.height + 'px';
+        document.body.dataset.height = e.data.height;
+      }
+    });</script>`;
   await page.route('**/embed-host.html', (route) => route.fulfill({ contentType: 'text/html', body: parent }));
   await page.goto('./embed-host.html');
   await expect(page.locator('body')).toHaveAttribute('data-height', /\d+/, { timeout: 20_000 });
@@ -100,8 +106,8 @@ test('exports: a Markdown review report, CSV per key, JSON', async ({ page }) =>
   expect(md.text).toMatch(/\{user:1000\}:profile/);
   expect(md.text).toMatch(/flushes the database/i);
   const csv = await grab('csv');
-  expect(csv.text.split('\r\n')[0]).toMatch(/^key,tag,slot,shard/);
-  expect(csv.text).toContain('bull:{emails}:wait,emails,3728,Shard 1');
+  expect(csv.text.split('\r\n')[0]).toBe('line,key,tag,slot,shard,rule,error');
+  expect(csv.text).toContain('\r\n9,bull:{emails}:wait,emails,3728,Shard 1,,\r\n');
   const json = JSON.parse((await grab('json')).text);
   expect(json.format).toBe('slot-playground-report');
   expect(json.keys).toHaveLength(25);

@@ -1,10 +1,8 @@
-import { analyzeCommands, TARGETS, tokenizeCommands } from '../core/index.ts';
-import { parseTarget, unknownTarget } from './analysis.ts';
+import { TARGETS, type CommandReport, type TemplateReport } from '../core/index.ts';
 import { Out, readInput } from './io.ts';
-import { makePolicy, POLICY_HELP, type PolicyOptions } from './policy.ts';
+import { loadSetup, POLICY_HELP, prepare, type SetupOptions } from './setup.ts';
 
-export interface CheckOptions extends PolicyOptions {
-  target: string;
+export interface CheckOptions extends Pick<SetupOptions, 'policy' | 'rules' | 'implicitShardKey' | 'engine' | 'target'> {
   json: boolean;
   input?: string;
 }
@@ -14,43 +12,72 @@ export const CHECK_USAGE = `Usage: hashslot check --policy redis|standard|custom
 
 Reads Redis commands (one per line, redis-cli syntax; lines copied from a redis-cli session or from
 MONITOR work too; MULTI … EXEC blocks are transactions) from stdin or --input, and tells which ones a
-cluster would refuse with CROSSSLOT, with the hash-tag change that would fix them.
+cluster would refuse with CROSSSLOT, with the hash-tag change that would fix them. Command templates
+(MSET user:{<uid>}:a 1 user:{<uid>}:b 2) are decided for every value of their placeholders.
 
 ${POLICY_HELP}
   --target T             ${TARGETS.join(' | ')} (default oss-cluster)
   --json                 one JSON object per non-empty input line:
                          {"line": N, "command": "MSET", "keys": [...], "slots": [...], "verdict": "...",
-                          "reason": "..."} plus "suggestion" (CROSSSLOT) and "transaction" (EXEC)
+                          "reason": "..."} plus "suggestion" (CROSSSLOT) and "transaction" (EXEC);
+                         a template line: {"line", "command", "keys" (patterns), "template": true,
+                          "verdict": always|never|depends|error, "reason", "fix"}
   --input FILE           read commands from FILE instead of stdin
 
 Verdicts: ok, crossslot, no-keys, error, and comment for comment lines.
 Exit status: 0 (findings are results), 2 for bad usage or a bad rules file.`;
 
+/** Findings that are already the verdict of their line: not repeated as a note under it. */
+const VERDICT_CODES = new Set(['crossslot', 'template-crossslot']);
+
 /** `hashslot check`: returns the exit code. */
 export async function runCheck(opts: CheckOptions): Promise<number> {
-  const target = parseTarget(opts.target);
-  if (!target) {
-    process.stderr.write(`hashslot check: ${unknownTarget(opts.target)}\n`);
-    return 2;
-  }
-  const policy = await makePolicy(opts);
-  if ('error' in policy) {
-    process.stderr.write(`hashslot: ${policy.error}\n`);
-    return 2;
-  }
-  const parsed = tokenizeCommands(await readInput(opts.input));
-  const { reports, diagnostics } = analyzeCommands(parsed.lines, policy);
+  const setup = await loadSetup(opts);
+  setup.sources.commands = await readInput(opts.input);
+  setup.origin.commands = opts.input ?? 'stdin';
+  const a = prepare(setup, null);
+  const target = a.settings.target;
   const notes = new Map<number, string[]>();
-  for (const d of [...parsed.diagnostics, ...diagnostics]) {
-    if (d.severity === 'info') continue;
+  for (const d of a.problems.commands) {
+    if (d.severity === 'info' || VERDICT_CODES.has(d.code)) continue;
     notes.set(d.line, [...(notes.get(d.line) ?? []), `${d.severity} ${d.code}: ${d.message} (column ${d.column})`]);
   }
+  // Ordinary lines and template lines, in input order.
+  const templates = new Map((a.commands.patterns?.report.templates ?? []).filter((t) => a.commands.templateLines.has(t.line)).map((t) => [t.line, t]));
+  const rows: (CommandReport | TemplateReport)[] = [...a.commands.reports, ...templates.values()].sort((x, y) => x.line - y.line);
   const out = new Out();
-  let counts = { ok: 0, crossslot: 0, error: 0 };
-  for (const r of reports) {
+  const counts = { ok: 0, crossslot: 0, error: 0, template: 0 };
+  for (const r of rows) {
+    const lineNotes = notes.get(r.line);
+    if ('template' in r) {
+      if (r.kind === 'comment') continue;
+      counts.template++;
+      const v = r.verdicts[target];
+      if (opts.json) {
+        out.line(
+          JSON.stringify({
+            line: r.line,
+            command: r.command,
+            keys: r.keys,
+            template: true,
+            verdict: v.verdict,
+            reason: v.reason,
+            fix: r.fix,
+            notes: lineNotes,
+          }),
+        );
+        continue;
+      }
+      const block = r.transaction ? ` (transaction, lines ${r.transaction.from}-${r.transaction.to})` : '';
+      out.line(`${String(r.line).padStart(5)}  ${v.verdict.toUpperCase().padEnd(9)}  ${r.command}${block} (template): ${v.reason}`);
+      if (r.keys.length > 0) out.line(`${' '.repeat(18)}keys: ${r.keys.join(', ')}`);
+      if (r.fix && v.verdict !== 'always') out.line(`${' '.repeat(18)}fix:  ${r.fix.join(', ')}`);
+      for (const n of lineNotes ?? []) out.line(`${' '.repeat(18)}${n}`);
+      continue;
+    }
     const v = r.verdicts[target];
     const verdict = r.kind === 'comment' ? 'comment' : v.verdict;
-    if (verdict === 'ok' || verdict === 'crossslot' || verdict === 'error') counts = { ...counts, [verdict]: counts[verdict] + 1 };
+    if (verdict === 'ok' || verdict === 'crossslot' || verdict === 'error') counts[verdict]++;
     if (opts.json) {
       const row: Record<string, unknown> = {
         line: r.line,
@@ -62,7 +89,6 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
       };
       if (r.suggestion && verdict === 'crossslot') row.suggestion = r.suggestion;
       if (r.transaction) row.transaction = r.transaction;
-      const lineNotes = notes.get(r.line);
       if (lineNotes) row.notes = lineNotes;
       out.line(JSON.stringify(row));
       continue;
@@ -73,10 +99,13 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
     out.line(`${String(r.line).padStart(5)}  ${mark}  ${r.command}${block}: ${v.reason}`);
     if (r.keys.length > 0) out.line(`${' '.repeat(18)}keys: ${r.keys.map((k, i) => `${k} → ${r.slots[i] >= 0 ? r.slots[i] : 'no slot'}`).join(', ')}`);
     if (r.suggestion && v.verdict === 'crossslot') out.line(`${' '.repeat(18)}fix:  ${r.suggestion.join(', ')}`);
-    for (const n of notes.get(r.line) ?? []) out.line(`${' '.repeat(18)}${n}`);
+    for (const n of lineNotes ?? []) out.line(`${' '.repeat(18)}${n}`);
   }
-  if (!opts.json) out.line(`\n${counts.ok} ok, ${counts.crossslot} CROSSSLOT, ${counts.error} errors on ${target}`);
+  if (!opts.json) {
+    const templateNote = counts.template ? `; ${counts.template} command template${counts.template === 1 ? '' : 's'} decided for every value` : '';
+    out.line(`\n${counts.ok} ok, ${counts.crossslot} CROSSSLOT, ${counts.error} errors on ${target}${templateNote}`);
+  }
   await out.end();
-  policy.dispose();
+  a.dispose();
   return 0;
 }

@@ -1,30 +1,13 @@
-import {
-  analyzeCommands,
-  display,
-  FLUSH_WARNING,
-  parseKeyList,
-  slotTable,
-  summarizeStream,
-  TARGETS,
-  verdictChanges,
-  type KeyStream,
-  type Policy,
-} from '../core/index.ts';
-import { parseTarget, readCommands, unknownTarget } from './analysis.ts';
+import { FLUSH_WARNING, TARGETS } from '../core/index.ts';
 import { Out } from './io.ts';
-import { streamKeys } from './keys.ts';
-import { makePolicy } from './policy.ts';
-import { makeShardMap, TOPOLOGY_HELP, type TopologyOptions } from './topology.ts';
+import { analyzeKeys, openKeyInput } from './keys.ts';
+import { loadSetup, prepare, SAMPLES_HELP, TOPOLOGY_HELP, type OptionNames, type SetupOptions } from './setup.ts';
 
-export interface DiffOptions extends TopologyOptions {
+export interface DiffOptions extends Pick<SetupOptions, 'implicitShardKey' | 'engine' | 'shards' | 'masters' | 'topology' | 'commands' | 'target' | 'samples'> {
   from: string;
   to: string;
   fromRules?: string;
   toRules?: string;
-  implicitShardKey: boolean;
-  engine: string;
-  commands?: string;
-  target: string;
   json: boolean;
   input?: string;
 }
@@ -40,71 +23,41 @@ co-location groups that split or merge, and (with --commands) commands whose ver
 ${TOPOLOGY_HELP}
   --commands FILE        commands to check under both policies (redis-cli syntax, as for hashslot check)
   --target T             deployment for command verdicts: ${TARGETS.join(' | ')}
-  --json                 one JSON object per key ({"key", "from": {...}, "to": {...}, "moved"}), then
-                         one {"summary": {...}}
+${SAMPLES_HELP}
+  --json                 one JSON object per key (as hashslot dist --json, plus "to": where the key lands
+                         under B, and "moved"), then one {"summary": {...}}
 
 ${FLUSH_WARNING}`;
 
+const NAMES: OptionNames = { policy: '--from', rules: '--from-rules', compare: '--to', compareRules: '--to-rules' };
+
 /** `hashslot diff`: returns the exit code. */
 export async function runDiff(opts: DiffOptions): Promise<number> {
-  const target = parseTarget(opts.target);
-  if (!target) return fail(unknownTarget(opts.target));
-  const a = await makePolicy({ policy: opts.from, rules: opts.fromRules, implicitShardKey: opts.implicitShardKey, engine: opts.engine });
-  if ('error' in a) return fail(`--from: ${a.error}`);
-  const b = await makePolicy({ policy: opts.to, rules: opts.toRules, implicitShardKey: opts.implicitShardKey, engine: opts.engine });
-  if ('error' in b) return fail(`--to: ${b.error}`);
-  const shards = await makeShardMap(opts);
-  if ('error' in shards) return fail(shards.error);
-  let commands: ReturnType<typeof verdictChanges> = [];
-  if (opts.commands !== undefined) {
-    const parsed = await readCommands(opts.commands);
-    if ('error' in parsed) return fail(parsed.error);
-    commands = verdictChanges(analyzeCommands(parsed.lines, a).reports, analyzeCommands(parsed.lines, b).reports, target);
-  }
+  const setup = await loadSetup({ ...opts, policy: opts.from, rules: opts.fromRules, compare: opts.to, compareRules: opts.toRules }, NAMES);
+  const input = await openKeyInput(opts.input);
+  const a = prepare(setup, input.text, NAMES);
   const out = new Out();
-  // Per key, as the input streams by (--json); the summary counts every key and samples the groups.
-  const writeKeys = (bytes: Uint8Array, firstLine: number) => {
-    const list = parseKeyList(bytes, firstLine);
-    const ta = slotTable(list, a);
-    const tb = slotTable(list, b);
-    const side = (p: Policy, t: typeof ta, i: number) => {
-      const slot = t.slots[i];
-      if (slot < 0) return { error: slot === -1 ? 'no-rule-matched' : 'unreadable', policy: p.name };
-      const shard = shards.slotShard[slot];
-      return { tag: display(list.bytes, t.tagStart[i], t.tagEnd[i]), slot, shard: shard >= 0 ? shards.labels[shard] : null };
-    };
-    for (let i = 0; i < list.count; i++) {
-      out.line(
-        JSON.stringify({
-          key: display(list.bytes, list.offsets[i], list.offsets[i + 1]),
-          from: side(a, ta, i),
-          to: side(b, tb, i),
-          moved: ta.slots[i] !== tb.slots[i],
-        }),
-      );
-    }
-  };
-  let stream: KeyStream;
-  try {
-    stream = await streamKeys(opts.input, { main: a, compare: b, shards }, async (bytes, firstLine) => {
-      if (!opts.json) return;
-      writeKeys(bytes, firstLine);
-      await out.drain();
-    });
-  } catch (e) {
-    return fail(`cannot read ${opts.input ?? 'stdin'}: ${(e as Error).message}`);
-  }
-  const { migration, sampled } = summarizeStream(stream, a, b, shards);
-  const diff = migration!;
-  const sampleNote = sampled < stream.keys ? `split and merged groups and the keys listed come from a sample of ${sampled} of ${stream.keys} keys` : undefined;
+  const keys = await analyzeKeys(
+    input,
+    a,
+    opts.json
+      ? async (records) => {
+          for (const r of records) out.line(JSON.stringify(r));
+          await out.drain();
+        }
+      : undefined,
+  );
+  const { moved, ...diff } = keys.migration!;
+  const commands = a.commands.verdictChanges ?? [];
+  const sampleNote =
+    keys.sampled < keys.keyCount ? `split and merged groups and the keys listed come from a sample of ${keys.sampled} of ${keys.keyCount} keys` : null;
   if (opts.json) {
-    const { moved: _moved, ...summary } = diff;
     out.line(
-      JSON.stringify({ summary: { from: opts.from, to: opts.to, ...summary, commands, sampled: sampleNote ? sampled : undefined, note: FLUSH_WARNING } }),
+      JSON.stringify({ summary: { from: opts.from, to: opts.to, ...diff, commands, sampled: sampleNote ? keys.sampled : undefined, note: FLUSH_WARNING } }),
     );
   } else {
     const pct = (n: number) => (diff.keys ? ` (${((n / diff.keys) * 100).toFixed(1)}%)` : '');
-    out.line(`${opts.from} → ${opts.to}, ${diff.keys} keys, ${shards.labels.length} shards`);
+    out.line(`${opts.from} → ${opts.to}, ${diff.keys} keys, ${a.layout.description}`);
     out.line(`  keys that change slot:  ${diff.changedSlot}${pct(diff.changedSlot)}`);
     out.line(`  keys that change shard: ${diff.changedShard}${pct(diff.changedShard)}`);
     if (diff.startUnmatched || diff.stopUnmatched) out.line(`  keys that start / stop matching no rule: ${diff.startUnmatched} / ${diff.stopUnmatched}`);
@@ -112,19 +65,13 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
     for (const g of diff.split.slice(0, 5)) out.line(`    split: slot ${g.slot}, ${g.keys} keys → ${g.slots} slots (${g.sample.join(', ')})`);
     for (const g of diff.merged.slice(0, 5)) out.line(`    merged: slot ${g.slot}, ${g.keys} keys from ${g.slots} slots (${g.sample.join(', ')})`);
     if (opts.commands !== undefined) {
-      out.line(`  commands whose verdict changes on ${opts.target}: ${commands.length}`);
+      out.line(`  commands whose verdict changes on ${a.settings.target}: ${commands.length}`);
       for (const c of commands) out.line(`    line ${c.line} ${c.command}: ${c.before} → ${c.after} (${c.reason})`);
     }
-    for (const m of diff.moved.slice(0, 10)) out.line(`    ${m.key}: slot ${m.from.slot} → ${m.to.slot}`);
+    for (const m of moved.slice(0, 10)) out.line(`    ${m.key}: slot ${m.from.slot} → ${m.to.slot}`);
     out.line(FLUSH_WARNING);
   }
   await out.end();
   a.dispose();
-  b.dispose();
   return 0;
-}
-
-function fail(message: string): number {
-  process.stderr.write(`hashslot diff: ${message}\n`);
-  return 2;
 }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readBytes } from './setup.ts';
 
 /** Reads all of stdin as bytes (keys are bytes: never decode them). */
 export async function readStdin(): Promise<Uint8Array> {
@@ -9,10 +9,10 @@ export async function readStdin(): Promise<Uint8Array> {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
 }
 
+/** The whole input (stdin, or the file); an unreadable file is a UsageError naming it. */
 export async function readInput(file: string | undefined): Promise<Uint8Array> {
   if (file === undefined || file === '-') return readStdin();
-  const buf = await readFile(file);
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+  return readBytes(file, 'input');
 }
 
 /** Buffered writer: one write per 64 KB instead of one per line. */
@@ -76,4 +76,60 @@ export async function* lineChunks(file: string | undefined): AsyncGenerator<{ by
   }
   if (pending.length) carry = Buffer.concat([carry, ...pending]);
   if (carry.length) yield { bytes: new Uint8Array(carry.buffer, carry.byteOffset, carry.length), firstLine };
+}
+
+/** Table cells are cut to this many characters (with …). */
+const MAX_CELL = 60;
+/** Rows looked at before the column widths are fixed: a table of 10 M keys streams in bounded memory. */
+const LOOKAHEAD = 1000;
+
+/**
+ * An aligned text table that streams: widths come from the header and the first rows, later rows are
+ * padded (or cut) to them. `align`: one `l` or `r` per column.
+ */
+export class TableWriter {
+  private pending: string[][] = [];
+  private widths: number[] | null = null;
+
+  constructor(
+    private readonly out: Out,
+    private readonly header: string[],
+    private readonly align: string,
+  ) {}
+
+  row(cells: string[]): void {
+    const shown = cells.slice(0, this.header.length).map(cut);
+    if (this.widths) this.write(shown);
+    else {
+      this.pending.push(shown);
+      if (this.pending.length >= LOOKAHEAD) this.fix();
+    }
+  }
+
+  end(): void {
+    if (!this.widths) this.fix();
+  }
+
+  private fix(): void {
+    const widths = this.header.map((h) => h.length);
+    for (const r of this.pending) r.forEach((c, i) => (widths[i] = Math.max(widths[i], c.length)));
+    this.widths = widths;
+    this.write(this.header);
+    for (const r of this.pending) this.write(r);
+    this.pending = [];
+  }
+
+  private write(cells: string[]): void {
+    const w = this.widths!;
+    this.out.line(
+      cells
+        .map((c, i) => (this.align[i] === 'r' ? c.padStart(w[i]) : c.padEnd(w[i])))
+        .join('  ')
+        .trimEnd(),
+    );
+  }
+}
+
+function cut(text: string): string {
+  return text.length > MAX_CELL ? text.slice(0, MAX_CELL - 1) + '…' : text;
 }

@@ -3,10 +3,22 @@ import { CHECK_USAGE, runCheck } from './check.ts';
 import { DIFF_USAGE, runDiff } from './diff.ts';
 import { DIST_USAGE, runDist } from './dist.ts';
 import { PATTERNS_USAGE, runPatterns } from './patterns.ts';
-import { POLICY_ARGS } from './policy.ts';
 import { REPORT_USAGE, runReport } from './report.ts';
+import { UsageError } from './setup.ts';
 import { runSlots, SLOTS_USAGE } from './slots.ts';
-import { TOPOLOGY_ARGS } from './topology.ts';
+
+const POLICY_ARGS = {
+  policy: { type: 'string', default: 'redis' },
+  rules: { type: 'string' },
+  'implicit-shard-key': { type: 'boolean', default: false },
+  engine: { type: 'string', default: 'bytecode' },
+} as const;
+
+const TOPOLOGY_ARGS = {
+  shards: { type: 'string' },
+  masters: { type: 'string' },
+  topology: { type: 'string' },
+} as const;
 
 const USAGE = `Usage: hashslot <command> [options]
 
@@ -19,7 +31,10 @@ Commands:
   patterns key patterns (user:{<uid>}:cart): what they hash, which share a slot for every id, and
            whether command templates are always single-slot; --fail-on for CI
 
-Run "hashslot <command> --help" for its options.`;
+Run "hashslot <command> --help" for its options.
+
+Exit status: 0; 1 when a --fail-on condition is found; 2 for bad usage or an input that cannot be used
+(an unreadable file, rules with errors, a topology that cannot be read); 3 for a bug in hashslot.`;
 
 const IO = {
   json: { type: 'boolean', default: false },
@@ -27,11 +42,12 @@ const IO = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 const TARGET = { target: { type: 'string', default: 'oss-cluster' } } as const;
+const SAMPLES = { samples: { type: 'string' } } as const;
 
 const COMMANDS = {
-  slots: { usage: SLOTS_USAGE, options: { ...POLICY_ARGS, ...IO } },
+  slots: { usage: SLOTS_USAGE, options: { ...POLICY_ARGS, ...IO, ...SAMPLES } },
   check: { usage: CHECK_USAGE, options: { ...POLICY_ARGS, ...IO, ...TARGET } },
-  dist: { usage: DIST_USAGE, options: { ...POLICY_ARGS, ...TOPOLOGY_ARGS, ...IO } },
+  dist: { usage: DIST_USAGE, options: { ...POLICY_ARGS, ...TOPOLOGY_ARGS, ...IO, ...SAMPLES } },
   diff: {
     usage: DIFF_USAGE,
     options: {
@@ -45,6 +61,7 @@ const COMMANDS = {
       ...TARGET,
       ...TOPOLOGY_ARGS,
       ...IO,
+      ...SAMPLES,
     },
   },
   report: {
@@ -58,6 +75,7 @@ const COMMANDS = {
       title: { type: 'string' },
       ...TARGET,
       ...TOPOLOGY_ARGS,
+      ...SAMPLES,
       input: IO.input,
       help: IO.help,
     },
@@ -100,43 +118,53 @@ export async function main(argv: string[]): Promise<number> {
     engine: str('engine') ?? 'bytecode',
   };
   const topology = { shards: str('shards'), masters: str('masters'), topology: str('topology') };
-  switch (command) {
-    case 'check':
-      return runCheck({ ...policy, ...io, target: str('target')! });
-    case 'dist':
-      return runDist({ ...policy, ...topology, ...io });
-    case 'diff':
-      if (!str('from') || !str('to')) {
-        process.stderr.write(`hashslot diff: --from and --to are required\n${usage}\n`);
-        return 2;
-      }
-      return runDiff({
-        from: str('from')!,
-        to: str('to')!,
-        fromRules: str('from-rules'),
-        toRules: str('to-rules'),
-        implicitShardKey: v['implicit-shard-key'] === true,
-        engine: str('engine') ?? 'bytecode',
-        commands: str('commands'),
-        target: str('target')!,
-        ...topology,
-        ...io,
-      });
-    case 'report':
-      return runReport({
-        ...policy,
-        ...topology,
-        input: str('input'),
-        target: str('target')!,
-        compare: str('compare'),
-        compareRules: str('compare-rules'),
-        commands: str('commands'),
-        failOn: str('fail-on'),
-        title: str('title'),
-      });
-    case 'patterns':
-      return runPatterns({ ...policy, ...io, target: str('target')!, commands: str('commands'), failOn: str('fail-on'), samples: str('samples') });
-    default:
-      return runSlots({ ...policy, ...io });
+  const samples = str('samples');
+  try {
+    switch (command) {
+      case 'check':
+        return await runCheck({ ...policy, ...io, target: str('target')! });
+      case 'dist':
+        return await runDist({ ...policy, ...topology, ...io, samples });
+      case 'diff':
+        if (!str('from') || !str('to')) throw new UsageError(`--from and --to are required\n${usage}`);
+        return await runDiff({
+          from: str('from')!,
+          to: str('to')!,
+          fromRules: str('from-rules'),
+          toRules: str('to-rules'),
+          implicitShardKey: v['implicit-shard-key'] === true,
+          engine: str('engine') ?? 'bytecode',
+          commands: str('commands'),
+          target: str('target')!,
+          samples,
+          ...topology,
+          ...io,
+        });
+      case 'report':
+        return await runReport({
+          ...policy,
+          ...topology,
+          input: str('input'),
+          target: str('target')!,
+          compare: str('compare'),
+          compareRules: str('compare-rules'),
+          commands: str('commands'),
+          failOn: str('fail-on'),
+          title: str('title'),
+          samples,
+        });
+      case 'patterns':
+        return await runPatterns({ ...policy, ...io, target: str('target')!, commands: str('commands'), failOn: str('fail-on'), samples });
+      default:
+        return await runSlots({ ...policy, ...io, samples });
+    }
+  } catch (e) {
+    // Bad usage or an input that cannot be used: its message, exit 2. Anything else is a bug: one line, exit 3.
+    if (e instanceof UsageError) {
+      process.stderr.write(`hashslot ${command}: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`hashslot ${command}: internal error (a bug in hashslot, please report it): ${(e as Error)?.message ?? e}\n`);
+    return 3;
   }
 }

@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import {
-  analyzePatterns,
   describeHashing,
-  parseRules,
+  maxOf,
   TARGET_LABELS,
   TARGETS,
   verdictMatrix,
@@ -12,13 +10,10 @@ import {
   type Target,
   type TemplateReport,
 } from '../core/index.ts';
-import { parseTarget, unknownTarget } from './analysis.ts';
 import { Out, readInput } from './io.ts';
-import { makePolicy, POLICY_HELP, type PolicyOptions } from './policy.ts';
+import { loadSetup, POLICY_HELP, prepare, UsageError, type SetupOptions } from './setup.ts';
 
-export interface PatternsOptions extends PolicyOptions {
-  commands?: string;
-  target: string;
+export interface PatternsOptions extends Pick<SetupOptions, 'policy' | 'rules' | 'implicitShardKey' | 'engine' | 'target' | 'commands'> {
   failOn?: string;
   samples?: string;
   json: boolean;
@@ -56,29 +51,17 @@ const FAIL_ON = ['never', 'depends', 'error'] as const;
 
 /** `hashslot patterns`: returns the exit code. */
 export async function runPatterns(opts: PatternsOptions): Promise<number> {
-  const target = parseTarget(opts.target);
-  if (!target) return fail(unknownTarget(opts.target));
   const failOn = new Set((opts.failOn ?? '').split(',').filter((s) => s !== ''));
-  for (const f of failOn) if (!(FAIL_ON as readonly string[]).includes(f)) return fail(`unknown --fail-on "${f}": use ${FAIL_ON.join(', ')}`);
+  for (const f of failOn) if (!(FAIL_ON as readonly string[]).includes(f)) throw new UsageError(`unknown --fail-on "${f}": use ${FAIL_ON.join(', ')}`);
   // "Fail when not always" includes never.
   if (failOn.has('depends')) failOn.add('never');
-  const samples = opts.samples === undefined ? undefined : Number(opts.samples);
-  if (samples !== undefined && !(Number.isInteger(samples) && samples >= 1 && samples <= 100_000)) return fail(`--samples must be an integer from 1 to 100000`);
-  const policy = await makePolicy(opts);
-  if ('error' in policy) return fail(policy.error);
-  let commands: Uint8Array | undefined;
-  if (opts.commands !== undefined) {
-    try {
-      const buf = await readFile(opts.commands);
-      commands = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-    } catch (e) {
-      return fail(`cannot read commands file ${opts.commands}: ${(e as Error).message}`);
-    }
-  }
+  const setup = await loadSetup({ ...opts, samples: undefined, reviewSamples: opts.samples });
+  // A schema is read whole, whatever its size: every line may be a pattern.
   const keys = opts.input === undefined && process.stdin.isTTY ? new Uint8Array() : await readInput(opts.input);
-  const ruleSet = policy.name === 'custom' && opts.rules ? parseRules((await readFile(opts.rules, 'utf8')).replace(/^\uFEFF/, '')) : undefined;
-  const report = analyzePatterns({ keys, commands }, policy, { ruleSet, samples });
-  policy.dispose();
+  const a = prepare(setup, keys, undefined, 'always');
+  const report = a.commands.patterns!.report;
+  a.dispose();
+  const target = a.settings.target;
 
   const out = new Out();
   const diagnostics = [
@@ -95,18 +78,16 @@ export async function runPatterns(opts: PatternsOptions): Promise<number> {
   return failing ? 1 : 0;
 }
 
-function fail(message: string): number {
-  process.stderr.write(`hashslot patterns: ${message}\n`);
-  return 2;
-}
-
 const POLICY_LABEL = { redis: 'Redis', standard: 'Standard', custom: 'custom rules' } as const;
 
 function printText(out: Out, r: PatternReport, target: Target): void {
   const how = r.mode === 'symbolic' ? 'decided exactly' : 'custom rules: decided by sampling values through them unless marked exact';
   out.line(`Patterns under the ${POLICY_LABEL[r.policy]} policy (${how})`);
   out.line('');
-  const width = Math.max(7, ...r.patterns.map((p) => p.text.length));
+  const width = maxOf(
+    r.patterns.map((p) => p.text.length),
+    7,
+  );
   out.line(`  ${'#'.padStart(3)}  ${'line'.padStart(4)}  ${'pattern'.padEnd(width)}  hashes`);
   for (const p of r.patterns) {
     const h = p.hashing;

@@ -1,30 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import {
-  analyzeCommands,
-  describeLayout,
-  markdownReport,
-  parseRules,
-  shardRows,
-  SLOT_COUNT,
-  summarizeStream,
-  TARGETS,
-  verdictChanges,
-  type CommandLine,
-  type KeyStream,
-  type PolicyName,
-  type ReportInput,
-} from '../core/index.ts';
-import { parseTarget, readCommands, unknownTarget } from './analysis.ts';
+import { GENERATED_BY, markdownReport, reportInput, TARGETS } from '../core/index.ts';
 import { Out } from './io.ts';
-import { streamKeys } from './keys.ts';
-import { makePolicy, POLICY_HELP, type PolicyOptions } from './policy.ts';
-import { makeShardMap, TOPOLOGY_HELP, type TopologyOptions } from './topology.ts';
+import { analyzeKeys, openKeyInput } from './keys.ts';
+import { loadSetup, POLICY_HELP, prepare, SAMPLES_HELP, TOPOLOGY_HELP, UsageError, type SetupOptions } from './setup.ts';
 
-export interface ReportOptions extends PolicyOptions, TopologyOptions {
-  compare?: string;
-  compareRules?: string;
-  commands?: string;
-  target: string;
+export interface ReportOptions extends SetupOptions {
   failOn?: string;
   title?: string;
   input?: string;
@@ -48,8 +27,10 @@ ${POLICY_HELP}
   --target T             deployment for command verdicts (default oss-cluster):
                          ${TARGETS.join(' | ')}
 ${TOPOLOGY_HELP}
-  --fail-on V            exit 1 when a command has verdict crossslot on the target ("error": crossslot or
-                         error); the report is printed either way
+${SAMPLES_HELP}
+  --fail-on V            exit 1 when a command has verdict crossslot on the target, or a command template
+                         is not always single-slot ("error": also commands refused for another reason);
+                         the report is printed either way
   --title T              the report's title (default "Hash-slot review")
   --input FILE           read keys from FILE instead of stdin
 
@@ -59,92 +40,27 @@ const FAIL_ON = ['crossslot', 'error'] as const;
 
 /** `hashslot report`: returns the exit code. */
 export async function runReport(opts: ReportOptions): Promise<number> {
-  const target = parseTarget(opts.target);
-  if (!target) return fail(unknownTarget(opts.target));
   if (opts.failOn !== undefined && !(FAIL_ON as readonly string[]).includes(opts.failOn))
-    return fail(`unknown --fail-on "${opts.failOn}": use crossslot or error`);
-  if (opts.compare !== 'custom' && opts.compareRules !== undefined) return fail('--compare-rules only applies to --compare custom');
-  if (opts.compare === 'custom' && opts.compareRules === undefined) return fail('--compare custom needs --compare-rules FILE');
-  const policy = await makePolicy(opts);
-  if ('error' in policy) return fail(policy.error);
-  let other = null;
-  if (opts.compare !== undefined) {
-    other = await makePolicy({ ...opts, policy: opts.compare, rules: opts.compareRules });
-    if ('error' in other) return fail(`--compare: ${other.error}`);
-  }
-  const shards = await makeShardMap(opts);
-  if ('error' in shards) return fail(shards.error);
-  let lines: CommandLine[] = [];
-  const warnings: ReportInput['warnings'] = [];
-  if (opts.commands !== undefined) {
-    const parsed = await readCommands(opts.commands);
-    if ('error' in parsed) return fail(parsed.error);
-    lines = parsed.lines;
-    for (const d of parsed.diagnostics) if (d.severity === 'warning') warnings.push({ line: d.line, message: d.message });
-  }
-
-  let stream: KeyStream;
-  try {
-    stream = await streamKeys(opts.input, { main: policy, compare: other, shards });
-  } catch (e) {
-    return fail(`cannot read ${opts.input ?? 'stdin'}: ${(e as Error).message}`);
-  }
-  // Every co-location group (at most one per slot), so the report can say how many it leaves out.
-  const { distribution: d, migration: diff, sampled } = summarizeStream(stream, policy, other, shards, { groups: SLOT_COUNT });
-  const analysis = analyzeCommands(lines, policy);
-  for (const diag of analysis.diagnostics) if (diag.severity === 'warning') warnings.push({ line: diag.line, message: diag.message });
-  warnings.sort((a, b) => a.line - b.line);
-
-  let migration: ReportInput['migration'] = null;
-  if (other && diff) {
-    const { moved: _moved, ...rest } = diff;
-    migration = { ...rest, commands: verdictChanges(analysis.reports, analyzeCommands(lines, other).reports, target) };
-  }
-
-  const report = markdownReport({
-    title: opts.title,
-    policy: policy.name,
-    compare: other ? other.name : null,
-    target,
-    layout: describeLayout(shards.source, shards.labels.length),
-    keyCount: stream.keys,
-    sampledKeys: sampled,
-    unplaced: d.unplaced,
-    distribution: d,
-    shards: shardRows(shards, d.perShard),
-    commands: analysis.reports,
-    migration,
-    generatedBy: await generatedBy(),
-    rules: await ruleSources(policy.name, opts.rules),
-    compareRules: other ? await ruleSources(other.name, opts.compareRules) : undefined,
-    implicitShardKey: opts.implicitShardKey,
-    warnings,
-  });
+    throw new UsageError(`unknown --fail-on "${opts.failOn}": use crossslot or error`);
+  const setup = await loadSetup(opts);
+  const input = await openKeyInput(opts.input);
+  const a = prepare(setup, input.text);
+  const keys = await analyzeKeys(input, a);
+  // The same builder as the page's Markdown export: the same inputs give the same document.
+  const report = markdownReport(reportInput(a, keys, { title: opts.title, generatedBy: GENERATED_BY }));
   const out = new Out();
   out.line(report.trimEnd());
   await out.end();
-  policy.dispose();
-  other?.dispose();
-
-  const failing = analysis.reports.some((r) => {
-    const v = r.kind === 'command' ? r.verdicts[target].verdict : null;
-    return v === 'crossslot' || (v === 'error' && opts.failOn === 'error');
-  });
+  const target = a.settings.target;
+  const failing =
+    a.commands.reports.some((r) => {
+      const v = r.kind === 'command' ? r.verdicts[target].verdict : null;
+      return v === 'crossslot' || (v === 'error' && opts.failOn === 'error');
+    }) ||
+    (a.commands.patterns?.report.templates ?? []).some((t) => {
+      const v = t.template && t.kind === 'command' ? t.verdicts[target].verdict : null;
+      return v === 'never' || v === 'depends' || (v === 'error' && opts.failOn === 'error');
+    });
+  a.dispose();
   return opts.failOn !== undefined && failing ? 1 : 0;
-}
-
-/** The rules as written, for the report (makePolicy has already read and checked the file). */
-async function ruleSources(policy: PolicyName, file: string | undefined): Promise<string[] | undefined> {
-  if (policy !== 'custom' || file === undefined) return undefined;
-  return parseRules(await readFile(file, 'utf8')).rules.map((r) => r.source);
-}
-
-async function generatedBy(): Promise<string> {
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return `hashslot ${pkg.version}`;
-}
-
-function fail(message: string): number {
-  process.stderr.write(`hashslot report: ${message}\n`);
-  return 2;
 }

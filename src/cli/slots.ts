@@ -1,102 +1,75 @@
-import { display, KEY_ERROR_CODES, KEY_TOO_LONG, keyErrorMessage, newSpan, parseKeyList } from '../core/index.ts';
-import { lineChunks, Out } from './io.ts';
-import { makePolicy, POLICY_HELP, type PolicyOptions } from './policy.ts';
+import type { KeyRecord } from '../core/index.ts';
+import { Out, TableWriter } from './io.ts';
+import { analyzeKeys, openKeyInput } from './keys.ts';
+import { loadSetup, POLICY_HELP, prepare, SAMPLES_HELP, type SetupOptions } from './setup.ts';
 
-export interface SlotsOptions extends PolicyOptions {
+export interface SlotsOptions extends Pick<SetupOptions, 'policy' | 'rules' | 'implicitShardKey' | 'engine' | 'samples'> {
   json: boolean;
   input?: string;
 }
 
 export const SLOTS_USAGE = `Usage: hashslot slots --policy redis|standard|custom [--rules FILE] [--implicit-shard-key]
-                     [--json] [--input FILE] [--engine bytecode|re2]
+                     [--json] [--input FILE] [--engine bytecode|re2] [--samples N]
 
 Reads keys (one per line; a line starting with " is a redis-cli quoted string) from stdin or --input
 and prints each key's hash slot and hashed tag under the chosen policy.
 
 ${POLICY_HELP}
-  --json                 one JSON object per non-empty input line:
-                         {"slot": N, "tag": "...", "rule": R} or {"error": "no-rule-matched"};
-                         an unreadable line or a key over 16 MiB:
-                         {"error": CODE, "line": N, "column": C, "message": "..."}
+${SAMPLES_HELP}
+  --json                 one JSON object per key, in input order (the record every per-key output uses):
+                         {"line": N, "key": "...", "slot": N, "tag": "...", "rule": R}; a key with no
+                         slot: {"line", "key", "error", "message"}; a line that cannot be read (bad
+                         quoting, a key over 16 MiB): {"line", "key": null, "error", "column", "message"}
   --input FILE           read keys from FILE instead of stdin
 
 Exit status: 0 (per-key errors are results), 2 for bad usage or a bad rules file.`;
 
+/** Messages of errors listed under the table (a table cell is too narrow for them). */
+const MAX_NOTES = 100;
+
 /** `hashslot slots`: returns the exit code. */
 export async function runSlots(opts: SlotsOptions): Promise<number> {
-  const policy = await makePolicy(opts);
-  if ('error' in policy) {
-    process.stderr.write(`hashslot: ${policy.error}\n`);
-    return 2;
-  }
+  const setup = await loadSetup(opts);
+  const input = await openKeyInput(opts.input);
+  const a = prepare(setup, input.text);
   const out = new Out();
-  const span = newSpan();
-  const withRule = policy.name !== 'redis';
-  const rows: string[][] = [];
-  // Table cells are cut to fit; an error's full message is printed under the table.
+  const withRule = a.main.name !== 'redis';
+  const table = opts.json ? null : new TableWriter(out, withRule ? ['line', 'key', 'slot', 'tag', 'rule'] : ['line', 'key', 'slot', 'tag'], 'rlrlr');
   const notes: string[] = [];
-  // One piece of the input at a time, so 10 M keys stream through in constant memory with --json.
-  for await (const chunk of lineChunks(opts.input)) {
-    const list = parseKeyList(chunk.bytes, chunk.firstLine);
-    const diagnosticByLine = new Map(list.diagnostics.map((d) => [d.line, d]));
-    for (let i = 0; i < list.count; i++) {
-      const start = list.offsets[i];
-      const end = list.offsets[i + 1];
-      if (list.invalid[i]) {
-        const d = diagnosticByLine.get(list.lines[i])!;
-        if (opts.json) out.line(JSON.stringify({ error: d.code, line: d.line, column: d.column, message: d.message }));
-        else {
-          rows.push([String(list.lines[i]), '', 'error', d.code, '']);
-          notes.push(`line ${d.line}, column ${d.column}: ${d.code}: ${d.message}`);
-        }
-        continue;
+  let unlisted = 0;
+  const note = (text: string) => (notes.length < MAX_NOTES ? notes.push(text) : unlisted++);
+  await analyzeKeys(
+    input,
+    a,
+    async (records) => {
+      for (const r of records) {
+        if (!table) out.line(JSON.stringify(r));
+        else table.row(cells(r, withRule, note));
       }
-      const slot = policy.locate(list.bytes, start, end, span);
-      if (slot < 0) {
-        const code = KEY_ERROR_CODES[slot];
-        // A too-long key says why (the global limit or the rules' budget); no-rule-matched needs no more.
-        const message = slot === KEY_TOO_LONG ? keyErrorMessage(slot, end - start) : undefined;
-        if (opts.json) out.line(JSON.stringify({ error: code, message }));
-        else {
-          rows.push([String(list.lines[i]), display(list.bytes, start, end), 'error', code, '']);
-          if (message) notes.push(`line ${list.lines[i]}: ${code}: ${message}`);
-        }
-        continue;
-      }
-      const tag = display(list.bytes, span.start, span.end);
-      if (opts.json) out.line(JSON.stringify(withRule ? { slot, tag, rule: span.rule } : { slot, tag }));
-      else rows.push([String(list.lines[i]), display(list.bytes, start, end), String(slot), tag, withRule ? String(span.rule) : '']);
-    }
-    if (opts.json) await out.drain();
-  }
-  if (!opts.json) {
-    printTable(out, rows, withRule);
+      await out.drain();
+    },
+    false,
+  );
+  if (table) {
+    table.end();
     if (notes.length) out.line('');
     for (const n of notes) out.line(n);
+    if (unlisted) out.line(`… and ${unlisted} more keys without a slot`);
   }
   await out.end();
-  policy.dispose();
+  a.dispose();
   return 0;
 }
 
-const MAX_CELL = 60;
-
-function cell(text: string): string {
-  return text.length > MAX_CELL ? text.slice(0, MAX_CELL - 1) + '…' : text;
-}
-
-function printTable(out: Out, rows: string[][], withRule: boolean): void {
-  const header = ['line', 'key', 'slot', 'tag', 'rule'];
-  const columns = withRule ? 5 : 4;
-  const cells = [header, ...rows].map((r) => r.slice(0, columns).map(cell));
-  const widths = header.slice(0, columns).map((_, c) => Math.max(...cells.map((r) => r[c].length)));
-  const right = new Set([0, 2, 4]);
-  for (const r of cells) {
-    out.line(
-      r
-        .map((v, c) => (right.has(c) ? v.padStart(widths[c]) : v.padEnd(widths[c])))
-        .join('  ')
-        .trimEnd(),
-    );
+function cells(r: KeyRecord, withRule: boolean, note: (text: string) => void): string[] {
+  if (r.key === null) {
+    note(`line ${r.line}, column ${r.column}: ${r.error}: ${r.message}`);
+    return [String(r.line), '', 'error', r.error, ''];
   }
+  if ('error' in r) {
+    // No rule matched needs no more words; a too-long key says which limit.
+    if (r.error !== 'no-rule-matched') note(`line ${r.line}: ${r.error}: ${r.message}`);
+    return [String(r.line), r.key, 'error', r.error, ''];
+  }
+  return [String(r.line), r.key, String(r.slot), r.tag, withRule ? String(r.rule) : ''];
 }

@@ -29,6 +29,8 @@ export function decodeUtf8Strict(bytes: Uint8Array): string | null {
 export function latin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
   let out = '';
   for (let i = start; i < end; i += 8192) {
+    // 8192 arguments at most per call: bounded, whatever the key's length.
+    // eslint-disable-next-line no-restricted-syntax
     out += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + 8192)) as unknown as number[]);
   }
   return out;
@@ -57,4 +59,12 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
     at += p.length;
   }
   return out;
+}
+
+/** The value of an ASCII hex digit (either case), or -1: the `\xHH` escapes of redis-cli quoting. */
+export function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
 }

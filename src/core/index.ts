@@ -23,19 +23,27 @@ export { parseRules, MAX_RULES, MAX_RULE_BYTES, type RuleSet } from './rules/rul
 export type { CompiledRule, ParsedRule, RegexEngine } from './rules/engine.ts';
 export { createBytecodeEngine } from './rules/bytecode-engine.ts';
 export { diagnostic, type Diagnostic, type Severity } from './diagnostics.ts';
-export { utf8, latin1, fromLatin1, decodeUtf8Lenient, columnOf } from './bytes.ts';
+export { utf8, latin1, fromLatin1, decodeUtf8Lenient, columnOf, concatBytes } from './bytes.ts';
 export { tokenizeCommands, commandName, type CommandLine, type CommandLines } from './commands/tokenize.ts';
 export { analyzeCommands, type CommandAnalysis, type CommandReport } from './commands/analyze.ts';
 export { commandKeys, type CommandKeys } from './commands/keys.ts';
 export { TARGETS, TARGET_LABELS, verdictFor, type Target, type TargetVerdict, type Verdict } from './commands/verdict.ts';
-export { evenLayout, redisCliCreateLayout, parseTopology, formatRanges, type Topology, type TopologyResult, type Shard } from './topology/index.ts';
+export {
+  evenLayout,
+  redisCliCreateLayout,
+  parseTopology,
+  formatRanges,
+  type Topology,
+  type TopologyResult,
+  type Shard,
+  type ShardMap,
+} from './topology/index.ts';
 export {
   distribution,
   slotSummary,
   type DistributionOptions,
   type Distribution,
   type SlotSummary,
-  type ShardMap,
   type HotTag,
   type SlotGroup,
 } from './distribution/distribution.ts';
@@ -56,16 +64,16 @@ export {
   type PatternPart,
   type PatternProblem,
   type PatternSyntax,
-} from './patterns/parse.ts';
-export { DEFAULT_TYPE, acceptsValue, typeName, type PlaceholderType } from './patterns/types.ts';
-export { typeOf, type Schema } from './patterns/schema.ts';
-export { expandKeyList, instantiate, sampleBindings, sampleValue, edgeValues, type Binding, type ExpandedKeys } from './patterns/expand.ts';
-export { createReasoner, type Reasoner, type ReasonOptions } from './patterns/reason.ts';
-export { describeHashing, renderPattern } from './patterns/model.ts';
-export type { Decision, Example, GroupVerdict, GroupVerdictKind, Hashing, PatternHashing, PatternWarning, Witnesses } from './patterns/model.ts';
-export { parseCommandTemplates, type TemplateLine, type TemplateList } from './patterns/templates.ts';
-export { analyzeTemplates, type TemplateReport, type TemplateVerdict } from './patterns/template-verdicts.ts';
-export { suggestTemplateFix } from './patterns/fix.ts';
+} from './patterns/language/parse.ts';
+export { DEFAULT_TYPE, acceptsValue, typeName, type PlaceholderType } from './patterns/language/types.ts';
+export { typeOf, type Schema } from './patterns/language/schema.ts';
+export { expandKeyList, instantiate, sampleBindings, sampleValue, edgeValues, type Binding, type ExpandedKeys } from './patterns/language/expand.ts';
+export { createReasoner, type Reasoner, type ReasonOptions } from './patterns/reasoning/reason.ts';
+export { describeHashing, renderPattern } from './patterns/reasoning/model.ts';
+export type { Decision, Example, GroupVerdict, GroupVerdictKind, Hashing, PatternHashing, PatternWarning, Witnesses } from './patterns/reasoning/model.ts';
+export { parseCommandTemplates, type TemplateLine, type TemplateList } from './patterns/language/templates.ts';
+export { analyzeTemplates, type TemplateReport, type TemplateVerdict } from './patterns/review/template-verdicts.ts';
+export { suggestTemplateFix } from './patterns/review/fix.ts';
 export {
   analyzePatterns,
   parsePatternDocuments,
@@ -76,14 +84,30 @@ export {
   type PatternInputs,
   type PatternReport,
   type PatternSummary,
-} from './patterns/analysis.ts';
+} from './patterns/review/analysis.ts';
 // The one assembly of an analysis, used by the worker, the CLI and exports.
-export { TEXT_KEYS_LIMIT, ruleInputOf, type AnalysisSources, type InputName, type Inputs, type LayoutChoice, type Problems, type Settings } from './analysis/inputs.ts';
+export {
+  TEXT_KEYS_LIMIT,
+  ruleInputOf,
+  type AnalysisSources,
+  type InputName,
+  type Inputs,
+  type LayoutChoice,
+  type Problems,
+  type Settings,
+} from './analysis/inputs.ts';
 export { blockedMessage, type Blocker } from './analysis/blockers.ts';
 export { buildPolicies, type PolicySide } from './analysis/policies.ts';
 export { buildLayout, type Layout } from './analysis/layout.ts';
 export { reviewSampleCount, type CommandRow, type CommandsPart, type LineRange } from './analysis/commands.ts';
-export { prepareAnalysis, type AnalysisDeps, type BlockedAnalysis, type PreparedAnalysis, type ReadyAnalysis } from './analysis/prepare.ts';
+export {
+  prepareAnalysis,
+  type AnalysisDeps,
+  type AnalysisOptions,
+  type BlockedAnalysis,
+  type PreparedAnalysis,
+  type ReadyAnalysis,
+} from './analysis/prepare.ts';
 export { analyzeKeyText, streamOptions, summarizeKeyStream, type KeyText, type KeysSummary } from './analysis/keys.ts';
 export { keyListRecords, keyRecord, lineErrors, locateRecord, placement, unreadableRecord, type KeyRecord, type Placement } from './analysis/records.ts';
 export { reportInput, type ReportMeta } from './analysis/report.ts';
@@ -91,3 +115,8 @@ export { explainKey, type ExplainStep, type Explanation } from './analysis/expla
 export { NO_OWNER } from './report/shards.ts';
 export { append, maxOf } from './arrays.ts';
 export { VERSION, GENERATED_BY } from './version.ts';
+// For engines (adapters of the RegexEngine interface, the WebAssembly slotter): the rule AST and the CRC tables.
+export { hasByte, type AssertKind, type ByteSet, type Node as RuleNode } from './rules/ast.ts';
+export { alwaysSetsTag } from './rules/ruleset.ts';
+export { CRC_TABLES } from './slots/crc16.ts';
+export { rng } from './random.ts';

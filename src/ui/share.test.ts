@@ -38,7 +38,8 @@ describe('share links', () => {
   });
   it('ignores unknown fields, wrong types and prototype keys', () => {
     const polluted = JSON.parse(
-      '{"__proto__": {"polluted": 1}, "i": {"keys": 5, "rules": "(?<tag>x)", "constructor": "x"}, "s": {"policy": "evil", "layout": {"kind": "even", "count": 99999}}, "p": "nope"}',
+      '{"__proto__": {"polluted": 1}, "i": {"keys": 5, "rules": "(?<tag>x)", "constructor": "x"}, ' +
+        '"s": {"policy": "evil", "layout": {"kind": "even", "count": 99999}}, "p": "nope"}',
     );
     const ignored: string[] = [];
     const s = fromPlain(polluted, ignored);

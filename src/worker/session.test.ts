@@ -207,6 +207,9 @@ describe('AnalysisSession: a key file equals the same keys pasted', async () => 
     session.analyze({ ...inputs, keys: schema.inputs.keys!, commands: schema.inputs.commands! }, settings('redis', null));
     const md = (await session.export('markdown')) as string;
     expect(md).toContain('## Key patterns');
+    // The summary counts the templates and says the keys are samples of the patterns.
+    expect(md).toMatch(/^\*\*\d+ sample keys\*\* of 10 key patterns · policy \*\*Redis\*\*/m);
+    expect(md).toContain('**❌ 3 of 8 command templates are not always single-slot on Redis / Valkey cluster** (2 never, 1 depending on the values)');
     expect(md).toContain('| 1 | `user:{<uid:int>}:profile` | \\<uid\\> |');
     expect(md).toContain('- `user:{<uid:int>}:profile` and `user:{<uid>}:cart`: **✅ always**');
     expect(md).toContain('- `search:{<q:str>}:results` and `search:{<q>}:count`: **⚠️ depends**');

@@ -361,4 +361,3 @@ function countLines(bytes: Uint8Array): number {
   for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) n++;
   return n;
 }
-

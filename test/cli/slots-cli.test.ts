@@ -104,10 +104,10 @@ describe('hashslot slots contract', () => {
         .split('\n')
         .map((l) => JSON.parse(l)),
     ).toEqual([
-      { slot: 12182, tag: 'foo', rule: 2 },
-      { slot: 0, tag: '""', rule: 1 },
-      { error: 'unbalanced-quote', line: 4, column: 1, message: 'unbalanced quote: no closing " on this line' },
-      { slot: 0, tag: '""', rule: 2 },
+      { line: 1, key: 'foo', slot: 12182, tag: 'foo', rule: 2 },
+      { line: 3, key: '{}foo', slot: 0, tag: '""', rule: 1 },
+      { line: 4, key: null, error: 'unbalanced-quote', column: 1, message: 'unbalanced quote: no closing " on this line' },
+      { line: 5, key: '""', slot: 0, tag: '""', rule: 2 },
     ]);
   });
 
@@ -115,9 +115,12 @@ describe('hashslot slots contract', () => {
     const rules = join(FIXTURES, 'rules-typical.txt');
     const plain = await hashslot(['slots', '--policy', 'custom', '--rules', rules, '--json'], 'test\nuser:7:x\n');
     expect(plain.code).toBe(0);
-    expect(plain.stdout).toBe('{"error":"no-rule-matched"}\n{"slot":' + slotOfBytes(utf8('user:7')) + ',"tag":"user:7","rule":1}\n');
+    expect(plain.stdout).toBe(
+      '{"line":1,"key":"test","error":"no-rule-matched","message":"no custom rule matches this key: the server would refuse it"}\n' +
+        `{"line":2,"key":"user:7:x","slot":${slotOfBytes(utf8('user:7'))},"tag":"user:7","rule":1}\n`,
+    );
     const implicit = await hashslot(['slots', '--policy', 'custom', '--rules', rules, '--implicit-shard-key', '--json'], 'test\n');
-    expect(implicit.stdout).toBe('{"slot":6918,"tag":"test","rule":0}\n');
+    expect(implicit.stdout).toBe('{"line":1,"key":"test","slot":6918,"tag":"test","rule":0}\n');
   });
 
   it('a bad rules file names line, column and reason on stderr, exit 2', async () => {

@@ -70,10 +70,10 @@ describe('rule count and size (Redis Cloud: 32 rules of 256 bytes)', () => {
   });
 
   it('the CLI refuses such a rules file with the same messages, exit 2', async () => {
-    expect(await cliWithRules(rules(33))).toEqual({ code: 2, stderr: 'hashslot: rules.txt:33:1: too-many-rules: rule 33: at most 32 rules are allowed' });
+    expect(await cliWithRules(rules(33))).toEqual({ code: 2, stderr: 'hashslot slots: rules.txt:33:1: too-many-rules: rule 33: at most 32 rules are allowed' });
     expect(await cliWithRules(`(?<tag>${'a'.repeat(249)})`)).toEqual({
       code: 2,
-      stderr: 'hashslot: rules.txt:1:257: rule-too-long: rule is 257 bytes long; at most 256 are allowed',
+      stderr: 'hashslot slots: rules.txt:1:257: rule-too-long: rule is 257 bytes long; at most 256 are allowed',
     });
   });
 });
@@ -141,7 +141,7 @@ describe('deeply nested groups: a clear diagnostic, never a stack overflow', () 
   it('the CLI refuses a rules file of 10,000 nested parentheses with the message, exit 2', async () => {
     expect(await cliWithRules(nested(10_000))).toEqual({
       code: 2,
-      stderr: 'hashslot: rules.txt:1:257: rule-too-long: rule is 20009 bytes long; at most 256 are allowed',
+      stderr: 'hashslot slots: rules.txt:1:257: rule-too-long: rule is 20009 bytes long; at most 256 are allowed',
     });
   });
 });

@@ -115,7 +115,7 @@ describe('hashslot with a malformed --topology file', () => {
     const file = write('garbage.txt', 'hello world\n');
     const run = await hashslot(['dist', '--policy', 'redis', '--topology', file], keys);
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toBe(`hashslot: ${file}:1:1: unrecognized-topology: ${UNRECOGNIZED}`);
+    expect(run.stderr.trim()).toBe(`hashslot dist: ${file}:1:1: unrecognized-topology: ${UNRECOGNIZED}`);
   });
 
   it('usable with problems: the problems on stderr, the keys in unowned slots counted', async () => {
@@ -129,5 +129,7 @@ describe('hashslot with a malformed --topology file', () => {
     const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!).summary;
     // a → 15495, b → 3300, c → 7365: a is in a slot no shard owns.
     expect(summary).toMatchObject({ keys: 3, unassigned: 1 });
+    // Those keys are a row of their own, never silently dropped from the shards.
+    expect(summary.shards.at(-1)).toEqual({ label: 'no owner', keys: 1, ranges: '8001-16383', owner: false });
   });
 });

@@ -1,5 +1,5 @@
 import { concatBytes } from '../../src/core/bytes.ts';
-import { rng } from '../../src/core/patterns/expand.ts';
+import { rng } from '../../src/core/random.ts';
 
 /** Deterministic generators for differential tests: same seed, same keys, on every machine. */
 

@@ -1,4 +1,5 @@
 import {
+  append,
   instantiate,
   keyAt,
   parseKeyList,
@@ -14,7 +15,7 @@ import {
   type Schema,
   type TemplateReport,
 } from '../../src/core/index.ts';
-import { instantiateLine, templateUnits } from '../../src/core/patterns/templates.ts';
+import { instantiateLine, templateUnits } from '../../src/core/patterns/language/templates.ts';
 import type { RedisOracle, RespValue } from '../oracles/redis-server.ts';
 import type { SlotOracle } from './oracle-slots.ts';
 
@@ -71,7 +72,7 @@ export async function crossCheck(
   const keys: Uint8Array[] = [];
   const add = (built: Uint8Array[]) => {
     const at = keys.length;
-    keys.push(...built);
+    append(keys, built);
     return at;
   };
   const plans = questions.map((q, i) => {

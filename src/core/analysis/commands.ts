@@ -4,11 +4,18 @@ import type { CommandLine } from '../commands/tokenize.ts';
 import { tokenizeCommands } from '../commands/tokenize.ts';
 import { TARGETS, type Target, type TargetVerdict } from '../commands/verdict.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
-import type { ShardMap } from '../distribution/distribution.ts';
+import type { ShardMap } from '../topology/types.ts';
 import { verdictChanges, type VerdictChange } from '../distribution/migration.ts';
-import { analyzePatterns, failureText, MAX_MATRIX_PATTERNS, parsePatternDocuments, type PatternDocuments, type PatternReport } from '../patterns/analysis.ts';
-import { hasPlaceholder } from '../patterns/parse.ts';
-import { templateUnits } from '../patterns/templates.ts';
+import {
+  analyzePatterns,
+  failureText,
+  MAX_MATRIX_PATTERNS,
+  parsePatternDocuments,
+  type PatternDocuments,
+  type PatternReport,
+} from '../patterns/review/analysis.ts';
+import { hasPlaceholder } from '../patterns/language/parse.ts';
+import { templateUnits } from '../patterns/language/templates.ts';
 import type { Policy } from '../slots/policy.ts';
 import type { Settings } from './inputs.ts';
 import type { PolicySide } from './policies.ts';
@@ -40,6 +47,8 @@ export interface CommandsPart {
   lines: CommandLine[];
   /** Ordinary command lines (not templates) under the main policy. */
   reports: CommandReport[];
+  /** Lines that are command templates (or in a transaction with one): their verdicts are in `patterns`. */
+  templateLines: ReadonlySet<number>;
   rows: CommandRow[];
   /** The Commands input's problems, CROSSSLOT markers included. */
   diagnostics: Diagnostic[];
@@ -64,11 +73,13 @@ export function analyzeCommandInputs(
   compare: PolicySide | null,
   shards: ShardMap,
   settings: Settings,
+  review: 'auto' | 'always' = 'auto',
 ): CommandsPart {
   const tokenized = tokenizeCommands(commandText);
   const diagnostics = tokenized.diagnostics.filter((x) => x.severity !== 'info');
   // Placeholders make a schema review: patterns in a typed key list, templates in Commands.
-  const docs = (keyText && hasPlaceholder(keyText)) || hasPlaceholder(commandText) ? parsePatternDocuments({ keys: keyText ?? new Uint8Array(), commands: commandText }) : null;
+  const wanted = review === 'always' || (keyText && hasPlaceholder(keyText)) || hasPlaceholder(commandText);
+  const docs = wanted ? parsePatternDocuments({ keys: keyText ?? new Uint8Array(), commands: commandText }) : null;
   const patterns = docs ? { docs, report: reviewPatterns(docs, main, settings.reviewSamples) } : null;
   // Template lines (and transactions holding one) get template verdicts; the rest are ordinary commands.
   const templated = docs ? templateLines(docs) : null;
@@ -101,6 +112,7 @@ export function analyzeCommandInputs(
   return {
     lines: tokenized.lines,
     reports: analysis.reports,
+    templateLines: templated ?? new Set(),
     rows: analysis.reports.map((r) => commandRow(r, target, shards)),
     diagnostics,
     warnings: analysis.diagnostics.filter((x) => x.severity === 'warning').map((x) => ({ line: x.line, message: x.message })),

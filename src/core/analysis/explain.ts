@@ -1,4 +1,4 @@
-import type { ShardMap } from '../distribution/distribution.ts';
+import type { ShardMap } from '../topology/types.ts';
 import { display } from '../input/quote.ts';
 import { crc16 } from '../slots/crc16.ts';
 import { newSpan } from '../slots/span.ts';

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { distribution, type Distribution } from '../distribution/distribution.ts';
 import { migrationDiff, type MigrationDiff } from '../distribution/migration.ts';
 import { parseKeyList, type KeyList } from '../input/keylist.ts';
-import { expandKeyList } from '../patterns/expand.ts';
+import { expandKeyList } from '../patterns/language/expand.ts';
 import { slotTable, type SlotTable } from '../slots/batch.ts';
 import type { FileSlotter } from '../slots/scan.ts';
 import type { KeyStream, KeyStreamOptions, StreamPolicy } from '../stream/key-stream.ts';
@@ -21,6 +21,8 @@ export interface KeysSummary {
   migration: MigrationDiff | null;
   /** Keys hot tags, groups and group changes were found in: `keyCount` when exact, fewer for a big stream. */
   sampled: number;
+  /** Of `keyCount`, the sample keys that key patterns stand for. */
+  patternKeys: number;
 }
 
 /** A key list read whole: per-key results for the keys table, Explain and exports, and the summary. */
@@ -39,7 +41,9 @@ export interface KeyText {
 export function analyzeKeyText(a: ReadyAnalysis, keyText: Uint8Array): KeyText {
   const patterns = a.commands.patterns;
   // A pattern line stands for deterministic sample keys in every view that needs concrete keys.
-  const expanded = patterns?.docs.keys.patterns.length ? expandKeyList(patterns.docs.keys, { samples: a.settings.patternSamples, schema: patterns.docs.schema }) : null;
+  const expanded = patterns?.docs.keys.patterns.length
+    ? expandKeyList(patterns.docs.keys, { samples: a.settings.patternSamples, schema: patterns.docs.schema })
+    : null;
   const list = expanded ? expanded.list : parseKeyList(keyText);
   const main = slotTable(list, a.main.policy);
   const compare = a.compare ? slotTable(list, a.compare.policy) : null;
@@ -56,6 +60,7 @@ export function analyzeKeyText(a: ReadyAnalysis, keyText: Uint8Array): KeyText {
       distribution: d,
       migration: compare ? migrationDiff(list, { table: main, shards: a.layout }, { table: compare, shards: a.layout }) : null,
       sampled: list.count,
+      patternKeys: expanded ? expanded.pattern.reduce((n, p) => n + (p >= 0 ? 1 : 0), 0) : 0,
     },
   };
 }
@@ -73,5 +78,5 @@ export function streamOptions(a: ReadyAnalysis, slotter: FileSlotter | null): Pi
 /** What a finished stream shows: counts exact over every key, tags and groups from its uniform sample. */
 export function summarizeKeyStream(a: ReadyAnalysis, stream: KeyStream): KeysSummary {
   const { distribution: d, migration, sampled } = summarizeStream(stream, a.main.policy, a.compare?.policy ?? null, a.layout);
-  return { keyCount: stream.keys, unplaced: stream.unplaced, distribution: d, migration, sampled };
+  return { keyCount: stream.keys, unplaced: stream.unplaced, distribution: d, migration, sampled, patternKeys: 0 };
 }

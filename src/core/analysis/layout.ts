@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics.ts';
-import type { ShardMap } from '../distribution/distribution.ts';
+import type { ShardMap } from '../topology/types.ts';
 import { describeLayout } from '../report/shards.ts';
 import { evenLayout, parseTopology, redisCliCreateLayout, type Topology } from '../topology/index.ts';
 import { firstErrors, type Blocker } from './blockers.ts';
@@ -31,13 +31,24 @@ export function buildLayout(choice: LayoutChoice, topologyText: string): BuiltLa
         ? {
             input: 'topology',
             scope: 'analysis',
-            message: `The pasted topology could not be read, so no result is shown for it until it is fixed${errors ? ` — ${errors}` : ': paste CLUSTER NODES, CLUSTER SLOTS or CLUSTER SHARDS output'}.`,
+            message:
+              'The pasted topology could not be read, so no result is shown for it until it is fixed' +
+              (errors ? ` — ${errors}.` : ': paste CLUSTER NODES, CLUSTER SLOTS or CLUSTER SHARDS output.'),
           }
-        : { input: 'layout', scope: 'analysis', message: `The layout cannot be used, so no result is shown — ${errors || 'no shards'}.` };
+        : {
+            input: 'layout',
+            scope: 'analysis',
+            message: `The layout cannot be used, so no result is shown: ${result.diagnostics.find((d) => d.severity === 'error')?.message ?? 'no shards'}.`,
+          };
     return { layout: null, diagnostics: result.diagnostics, blocker };
   }
   return {
-    layout: { slotShard: topo.slotShard, labels: topo.shards.map((s) => s.label), source: topo.source, description: describeLayout(topo.source, topo.shards.length) },
+    layout: {
+      slotShard: topo.slotShard,
+      labels: topo.shards.map((s) => s.label),
+      source: topo.source,
+      description: describeLayout(topo.source, topo.shards.length),
+    },
     diagnostics: result.diagnostics,
     blocker: null,
   };

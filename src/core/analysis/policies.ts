@@ -45,7 +45,9 @@ export function buildPolicies(sources: Pick<AnalysisSources, 'rules' | 'rulesB'>
     const scope = which === 'main' ? 'analysis' : 'compare';
     const what = input === 'rulesB' ? 'Rule set B' : 'The custom rules';
     const consequence =
-      which === 'main' ? 'no result is shown under Custom until they are fixed' : `the comparison with Custom is not shown until ${input === 'rulesB' ? 'it is' : 'they are'} fixed`;
+      which === 'main'
+        ? 'no result is shown under Custom until they are fixed'
+        : `the comparison with Custom is not shown until ${input === 'rulesB' ? 'it is' : 'they are'} fixed`;
     if (!set.ok) {
       blockers.push({ input, scope, message: `${what} have errors, so ${consequence} — ${firstErrors(set.diagnostics)}.` });
       return null;

@@ -1,8 +1,8 @@
 import { utf8 } from '../bytes.ts';
 import { tokenizeCommands } from '../commands/tokenize.ts';
 import { parseKeyList } from '../input/keylist.ts';
-import { parsePatternDocuments } from '../patterns/analysis.ts';
-import { hasPlaceholder } from '../patterns/parse.ts';
+import { parsePatternDocuments } from '../patterns/review/analysis.ts';
+import { hasPlaceholder } from '../patterns/language/parse.ts';
 import type { RegexEngine } from '../rules/engine.ts';
 import type { Blocker } from './blockers.ts';
 import { analyzeCommandInputs, type CommandsPart } from './commands.ts';
@@ -43,18 +43,33 @@ export interface AnalysisDeps {
   engine: RegexEngine;
 }
 
+export interface AnalysisOptions {
+  /**
+   * `auto`: key patterns and command templates are reviewed when an input has a placeholder; `always`:
+   * every command line gets a template verdict even without one (`hashslot patterns`).
+   */
+  review?: 'auto' | 'always';
+}
+
 /**
  * The one place where inputs and settings become an analysis: policies with their rule sources, the
  * shard layout and its description, command and template verdicts, the pattern review, verdict changes,
  * and diagnostics grouped by input. `keyText` is a key list read whole (its patterns are reviewed and
  * stand for sample keys, see TEXT_KEYS_LIMIT); null when the keys stream from a file.
  */
-export function prepareAnalysis(sources: AnalysisSources, settings: Settings, deps: AnalysisDeps, keyText: Uint8Array | null = null): PreparedAnalysis {
+export function prepareAnalysis(
+  sources: AnalysisSources,
+  settings: Settings,
+  deps: AnalysisDeps,
+  keyText: Uint8Array | null = null,
+  options: AnalysisOptions = {},
+): PreparedAnalysis {
   const policies = buildPolicies(sources, settings, deps.engine);
   const built = buildLayout(settings.layout, sources.topology);
   const problems: Problems = { keys: [], rules: policies.rules.diagnostics, rulesB: policies.rulesB.diagnostics, commands: [], topology: [] };
-  // The topology editor's markers are for a pasted topology; a bad N is a blocker on the setting.
-  if (settings.layout.kind === 'paste') problems.topology = built.diagnostics;
+  // The layout's findings (a pasted topology's, or a count's: too few masters, a bad N); the page marks
+  // the Topology editor with them only when the topology is pasted.
+  problems.topology = built.diagnostics;
   const blockers = [...policies.blockers, ...(built.blocker ? [built.blocker] : [])];
   const dispose = () => {
     policies.main?.policy.dispose();
@@ -72,7 +87,7 @@ export function prepareAnalysis(sources: AnalysisSources, settings: Settings, de
     }
     return { ready: false, settings, problems, blockers, dispose };
   }
-  const commands = analyzeCommandInputs(commandText, keyText, main, compare, built.layout, settings);
+  const commands = analyzeCommandInputs(commandText, keyText, main, compare, built.layout, settings, options.review ?? 'auto');
   problems.commands = commands.diagnostics;
   if (commands.patterns && keyText) problems.keys = commands.patterns.report.keyDiagnostics;
   return { ready: true, settings, problems, blockers, dispose, main, compare, layout: built.layout, commands };

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics.ts';
-import type { ShardMap } from '../distribution/distribution.ts';
+import type { ShardMap } from '../topology/types.ts';
 import type { KeyList } from '../input/keylist.ts';
 import { display } from '../input/quote.ts';
 import type { SlotTable } from '../slots/batch.ts';
@@ -96,7 +96,14 @@ export function lineErrors(diagnostics: readonly Diagnostic[]): Map<number, Diag
 }
 
 /** A key's record computed from its bytes (a key read back from a file, a keys-table row): the same as keyListRecords gives. */
-export function locateRecord(line: number, key: Uint8Array, main: PolicySide, compare: PolicySide | null, shards: ShardMap | null, pattern?: string): KeyRecord {
+export function locateRecord(
+  line: number,
+  key: Uint8Array,
+  main: PolicySide,
+  compare: PolicySide | null,
+  shards: ShardMap | null,
+  pattern?: string,
+): KeyRecord {
   const span = newSpan();
   const side = (s: PolicySide) => {
     const slot = s.policy.locate(key, 0, key.length, span);

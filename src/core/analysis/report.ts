@@ -41,6 +41,7 @@ export function reportInput(a: ReadyAnalysis, keys: KeysSummary, meta: ReportMet
     implicitShardKey: settings.implicitShardKey,
     warnings: commands.warnings,
     sampledKeys: keys.sampled,
+    patternKeys: keys.patternKeys,
     patterns: commands.patterns?.report ?? null,
   };
 }

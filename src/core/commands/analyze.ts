@@ -1,3 +1,4 @@
+import { append } from '../arrays.ts';
 import { latin1 } from '../bytes.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { display } from '../input/quote.ts';
@@ -175,9 +176,9 @@ export function analyzeCommands(lines: CommandLine[], policy: Policy): CommandAn
       // reply. Once a command is refused the server stops storing the rest (they still answer QUEUED).
       if (verdicts['oss-cluster'].verdict === 'crossslot') tx.refused ??= `line ${cl.line}`;
       else if (!tx.refused) {
-        tx.keys.push(...keys);
-        tx.slots.push(...slots);
-        tx.bytes.push(...keyBytes);
+        append(tx.keys, keys);
+        append(tx.slots, slots);
+        append(tx.bytes, keyBytes);
       }
     } else if (found.command.name === 'WATCH') watched = { slots, line: cl.line };
   }
@@ -185,4 +186,27 @@ export function analyzeCommands(lines: CommandLine[], policy: Policy): CommandAn
     diagnostics.push(diagnostic('warning', 'unclosed-multi', 'MULTI without EXEC or DISCARD: the transaction never runs', tx.from, 1, 6));
   }
   return { reports, diagnostics };
+}
+
+/**
+ * Which lines run together: a MULTI … EXEC (or DISCARD) block is one unit, any other line its own —
+ * exactly where analyzeCommands opens and closes transactions (a MULTI with arguments, or one inside an
+ * open block, opens nothing), so analysing a unit on its own reproduces its verdicts.
+ */
+export function transactionUnits(lines: readonly CommandLine[]): { from: number; to: number }[] {
+  const units: { from: number; to: number }[] = [];
+  let open = -1;
+  lines.forEach((l, i) => {
+    const name = l.kind === 'comment' || l.args.length === 0 ? '' : latin1(l.args[0]).toUpperCase();
+    const bare = l.args.length === 1;
+    if (open < 0) {
+      if (name === 'MULTI' && bare) open = i;
+      else units.push({ from: i, to: i });
+    } else if ((name === 'EXEC' || name === 'DISCARD') && bare) {
+      units.push({ from: open, to: i });
+      open = -1;
+    }
+  });
+  if (open >= 0) units.push({ from: open, to: lines.length - 1 });
+  return units;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromLatin1, latin1, utf8 } from '../bytes.ts';
 import { commandName, splitArgs, tokenizeCommands, type CommandLine } from './tokenize.ts';
-import { rng as prng } from '../patterns/expand.ts';
+import { rng as prng } from '../random.ts';
 
 const tok = (text: string | Uint8Array) => tokenizeCommands(typeof text === 'string' ? utf8(text) : text);
 /** Args of every entry as latin1 strings (one char per byte), so binary is easy to write down. */
@@ -412,16 +412,14 @@ describe('robustness', () => {
     }
   });
 
-  it('handles a 1 MB line and many lines quickly', () => {
+  it('handles a 1 MB line and many lines', () => {
     const big = 'SET k "' + 'é\\x41 '.repeat(150_000) + '" ' + 'x '.repeat(100_000);
-    const t0 = Date.now();
     const r = tok(big);
     expect(r.lines[0].args).toHaveLength(3 + 100_000);
     expect(r.lines[0].spans[2]).toEqual([7, 7 + 150_000 * 6 + 2]); // é is one UTF-16 unit
     const many = tok('GET a\n'.repeat(100_000));
     expect(many.lines).toHaveLength(100_000);
     expect(tok('"' + 'a'.repeat(1 << 20)).diagnostics[0].code).toBe('unbalanced-quote');
-    expect(Date.now() - t0).toBeLessThan(5000);
   });
 });
 

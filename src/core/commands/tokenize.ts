@@ -1,4 +1,4 @@
-import { columnOf, decodeUtf8Lenient, latin1 } from '../bytes.ts';
+import { columnOf, decodeUtf8Lenient, hexValue, latin1 } from '../bytes.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 
 /**
@@ -66,13 +66,6 @@ export type SplitArgs =
 /** C `isspace` in the C locale: space, \t, \n, \v, \f, \r. */
 function isSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-}
-
-function hexValue(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  return -1;
 }
 
 /**

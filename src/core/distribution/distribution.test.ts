@@ -6,7 +6,8 @@ import { parseKeyList } from '../input/keylist.ts';
 import { slotTable } from '../slots/batch.ts';
 import { SLOT_COUNT, slotOfBytes } from '../slots/crc16.ts';
 import { redisPolicy, standardPolicy } from '../slots/policy.ts';
-import { distribution, type ShardMap } from './distribution.ts';
+import { distribution } from './distribution.ts';
+import type { ShardMap } from '../topology/types.ts';
 import { migrationDiff, verdictChanges } from './migration.ts';
 
 /** Three shards, redis-cli style ranges. */

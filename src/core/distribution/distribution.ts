@@ -3,12 +3,7 @@ import { display } from '../input/quote.ts';
 import type { KeyList } from '../input/keylist.ts';
 import type { SlotTable } from '../slots/batch.ts';
 import { SLOT_COUNT } from '../slots/crc16.ts';
-
-/** Slot → shard, as any layout or pasted topology gives it (-1: unassigned). */
-export interface ShardMap {
-  slotShard: Int16Array;
-  labels: string[];
-}
+import type { ShardMap } from '../topology/types.ts';
 
 export interface HotTag {
   tag: string;

@@ -3,7 +3,7 @@ import type { KeyList } from '../input/keylist.ts';
 import type { SlotTable } from '../slots/batch.ts';
 import type { CommandReport } from '../commands/analyze.ts';
 import type { Target } from '../commands/verdict.ts';
-import type { ShardMap } from './distribution.ts';
+import type { ShardMap } from '../topology/types.ts';
 
 /** One side of a migration: a policy's results over the key list, and a slot → shard layout. */
 export interface Side {

@@ -28,7 +28,10 @@ export function keyTooLongMessage(length: number): string {
  * budget (the matcher's memo grows with rule size × key length).
  */
 export function keyTooLongForRulesMessage(length: number): string {
-  return `key is ${groupDigits(length)} bytes long, too long for these custom rules: matching them on it would exceed the rule engine's memory budget (shorten the key or simplify the rules)`;
+  return (
+    `key is ${groupDigits(length)} bytes long, too long for these custom rules: ` +
+    "matching them on it would exceed the rule engine's memory budget (shorten the key or simplify the rules)"
+  );
 }
 
 /** 16777216 → "16,777,216" (no locale data needed, so output is the same everywhere). */

@@ -1,4 +1,4 @@
-import { decodeUtf8Strict, latin1 } from '../bytes.ts';
+import { decodeUtf8Strict, hexValue, latin1 } from '../bytes.ts';
 
 /** Result of reading one redis-cli double-quoted string. */
 export type Unquoted =
@@ -13,13 +13,6 @@ const SIMPLE_ESCAPES: Record<number, number> = {
   0x22: 0x22, // \"
   0x5c: 0x5c, // \\
 };
-
-function hexValue(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  return -1;
-}
 
 /**
  * Reads a redis-cli double-quoted string starting at `src[start] === '"'` and ending before `end`.

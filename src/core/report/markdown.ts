@@ -2,8 +2,9 @@ import type { CommandReport } from '../commands/analyze.ts';
 import { TARGET_LABELS, type Target } from '../commands/verdict.ts';
 import type { Distribution } from '../distribution/distribution.ts';
 import type { MigrationDiff, VerdictChange } from '../distribution/migration.ts';
-import type { PatternReport } from '../patterns/analysis.ts';
-import { describeHashing } from '../patterns/model.ts';
+import type { PatternReport } from '../patterns/review/analysis.ts';
+import { describeHashing } from '../patterns/reasoning/model.ts';
+import type { TemplateReport } from '../patterns/review/template-verdicts.ts';
 import type { PolicyName } from '../slots/policy.ts';
 import { append, maxOf } from '../arrays.ts';
 import { NO_OWNER, type ShardRow } from './shards.ts';
@@ -42,11 +43,14 @@ export interface ReportInput {
   sampledKeys?: number;
   /** Key patterns and command templates: what each hashes, which pairs co-locate, template verdicts. */
   patterns?: PatternReport | null;
+  /** Of `keyCount`, the sample keys key patterns stand for. */
+  patternKeys?: number;
 }
 
 /** Said wherever a policy change is discussed (the CLI's `diff` prints it too). */
 export const FLUSH_WARNING =
-  'On Redis Cloud / Software, changing the hashing policy or the order of custom rules flushes the database: the data must be imported again, and "moved" means where keys land after that.';
+  'On Redis Cloud / Software, changing the hashing policy or the order of custom rules flushes the database: ' +
+  'the data must be imported again, and "moved" means where keys land after that.';
 
 /** How many entries of each list a report shows (it should read in a minute). */
 export const REPORT_LIMITS = {
@@ -147,17 +151,42 @@ function isFailing(r: CommandReport, target: Target, verdict: 'crossslot' | 'err
   return r.kind === 'command' && r.verdicts[target].verdict === verdict;
 }
 
-/** What the first lines of the report say about the commands; exported for tests and UIs. */
-export function commandVerdictLine(commands: CommandReport[], target: Target): string {
+/** The keys in the summary line: how many, and how many of them stand for key patterns. */
+function keysText(input: ReportInput): string {
+  if (input.keyCount === 0) return 'no keys';
+  const samples = input.patternKeys ?? 0;
+  const patterns = plural(input.patterns?.patterns.length ?? 0, 'key pattern');
+  if (samples === 0) return `**${plural(input.keyCount, 'key')}**`;
+  if (samples === input.keyCount) return `**${plural(input.keyCount, 'sample key')}** of ${patterns}`;
+  return `**${plural(input.keyCount, 'key')}** (${samples} of them sample keys of ${patterns})`;
+}
+
+/** What the first lines of the report say about the commands (and command templates); exported for tests and UIs. */
+export function commandVerdictLine(commands: CommandReport[], target: Target, templates: readonly TemplateReport[] = []): string {
   const checked = commands.filter((r) => r.kind === 'command').length;
   const where = TARGET_LABELS[target];
-  if (checked === 0) return 'ℹ️ No commands checked.';
-  const crossslot = commands.filter((r) => isFailing(r, target, 'crossslot')).length;
-  const errors = commands.filter((r) => isFailing(r, target, 'error')).length;
-  const head =
-    crossslot > 0 ? `❌ ${plural(crossslot, 'command')} ${crossslot === 1 ? 'fails' : 'fail'} with CROSSSLOT on ${where}` : `✅ no CROSSSLOT on ${where}`;
-  const tail = errors > 0 ? `; ⚠️ ${plural(errors, 'command')} refused with an error` : '';
-  return `**${head}**${tail} (${plural(checked, 'command')} checked)`;
+  const lines: string[] = [];
+  if (checked > 0) {
+    const crossslot = commands.filter((r) => isFailing(r, target, 'crossslot')).length;
+    const errors = commands.filter((r) => isFailing(r, target, 'error')).length;
+    const head =
+      crossslot > 0 ? `❌ ${plural(crossslot, 'command')} ${crossslot === 1 ? 'fails' : 'fail'} with CROSSSLOT on ${where}` : `✅ no CROSSSLOT on ${where}`;
+    const tail = errors > 0 ? `; ⚠️ ${plural(errors, 'command')} refused with an error` : '';
+    lines.push(`**${head}**${tail} (${plural(checked, 'command')} checked)`);
+  }
+  const decided = templates.filter((t) => t.template && t.kind === 'command');
+  if (decided.length > 0) {
+    const count = (v: string) => decided.filter((t) => t.verdicts[target].verdict === v).length;
+    const risky = count('never') + count('depends');
+    const parts = [count('never') && `${count('never')} never`, count('depends') && `${count('depends')} depending on the values`].filter(Boolean);
+    const head =
+      risky > 0
+        ? `❌ ${risky} of ${plural(decided.length, 'command template')} ${risky === 1 ? 'is' : 'are'} not always single-slot on ${where}`
+        : `✅ every command template is single-slot on ${where} for every value`;
+    const errors = count('error') > 0 ? `; ⚠️ ${plural(count('error'), 'template')} refused with an error` : '';
+    lines.push(`**${head}**${parts.length ? ` (${parts.join(', ')})` : ''}${errors}`);
+  }
+  return lines.length ? lines.join('  \n') : 'ℹ️ No commands checked.';
 }
 
 /**
@@ -180,18 +209,20 @@ export function markdownReport(input: ReportInput): string {
   // Title and summary.
   out.push(`# ${mdText(input.title ?? 'Hash-slot review')}`, '');
   const summary = [
-    input.keyCount > 0 ? `**${plural(input.keyCount, 'key')}**` : 'no keys',
+    keysText(input),
     `policy **${POLICY_LABELS[input.policy]}**`,
     ...(input.compare ? [`compared with **${POLICY_LABELS[input.compare]}**`] : []),
     `target **${mdText(where)}**`,
     mdText(input.layout),
   ];
-  out.push(summary.join(' · '), '', commandVerdictLine(input.commands, target));
+  out.push(summary.join(' · '), '', commandVerdictLine(input.commands, target, input.patterns?.templates));
 
   // Policy and topology.
   const policyLines = (name: PolicyName, rules: string[] | undefined) => {
     const lines = [
-      `**${POLICY_LABELS[name]}** — ${POLICY_TEXT[name]}${name === 'custom' && input.implicitShardKey ? '; keys no rule matches hash whole (`implicit_shard_key`)' : ''}.`,
+      `**${POLICY_LABELS[name]}** — ${POLICY_TEXT[name]}` +
+        (name === 'custom' && input.implicitShardKey ? '; keys no rule matches hash whole (`implicit_shard_key`)' : '') +
+        '.',
     ];
     if (name === 'custom' && rules) rules.forEach((r, i) => lines.push(`   ${i + 1}. ${mdCode(r)}`));
     return lines;

@@ -1,4 +1,4 @@
-import type { ShardMap } from '../distribution/distribution.ts';
+import type { ShardMap } from '../topology/types.ts';
 import { shardRuns, slotRuns } from '../topology/ranges.ts';
 import type { Topology } from '../topology/types.ts';
 

@@ -53,12 +53,6 @@ export function invert(s: ByteSet): ByteSet {
   return r;
 }
 
-export function setSize(s: ByteSet): number {
-  let n = 0;
-  for (let b = 0; b < 256; b++) if (hasByte(s, b)) n++;
-  return n;
-}
-
 /** Adds the other ASCII case of every letter in the set (PCRE's default tables fold ASCII only). */
 export function foldCase(s: ByteSet): ByteSet {
   const r = s.slice();

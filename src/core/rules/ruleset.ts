@@ -88,7 +88,8 @@ export function parseRules(text: string): RuleSet {
         diagnostic(
           'warning',
           'tag-may-be-unset',
-          'the tag group may not take part in a match (it is optional or in one alternative); what the server hashes then is unconfirmed — this tool hashes an empty tag (slot 0)',
+          'the tag group may not take part in a match (it is optional or in one alternative); ' +
+            'what the server hashes then is unconfirmed — this tool hashes an empty tag (slot 0)',
           line,
           1,
           endCol,

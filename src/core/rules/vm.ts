@@ -63,10 +63,8 @@ export class Matcher {
           const bit = m * width + (pos - start);
           const w = bit >>> 5;
           const mask = 1 << (bit & 31);
-          if (visited[w] & mask) {
-            failed = true;
-            break;
-          }
+          // Explored before from here: this path fails (straight to the backtracking below).
+          if (visited[w] & mask) break;
           visited[w] |= mask;
         }
         const ip = pc << 2;

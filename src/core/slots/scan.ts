@@ -51,7 +51,7 @@ export function slotsOfFile(file: Uint8Array, policy: 'redis' | 'standard', out?
     let lastOpen = -1;
     let tagOpen = -1;
     let tagClose = -1;
-    let c = 0;
+    let c: number;
     for (; i < n; i++) {
       c = file[i];
       if (SPECIAL[c] === 0) continue;

@@ -5,7 +5,7 @@ import { groupDigits, MAX_KEY_BYTES, MAX_KEY_LABEL } from '../input/limits.ts';
 import { INVALID_LINE, slotTable } from '../slots/batch.ts';
 import { SLOT_COUNT } from '../slots/crc16.ts';
 import type { Policy } from '../slots/policy.ts';
-import type { ShardMap } from '../distribution/distribution.ts';
+import type { ShardMap } from '../topology/types.ts';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -35,8 +35,6 @@ export interface KeyStreamOptions {
   /** Keep every key's slot (for paging, sorting and Explain); off for a one-pass summary in constant memory. */
   keepSlots?: boolean;
 }
-
-export type { ShardMap };
 
 /** Where one segment of the input starts: the unit re-read for a page of the keys table. */
 export interface Segment {
@@ -191,7 +189,8 @@ export class KeyStream {
         diagnostic(
           'error',
           'key-too-long',
-          `line is over ${groupDigits(this.maxLineBytes)} bytes, longer than any key within this tool's key size limit of ${MAX_KEY_LABEL} can be written: it is skipped`,
+          `line is over ${groupDigits(this.maxLineBytes)} bytes, ` +
+            `longer than any key within this tool's key size limit of ${MAX_KEY_LABEL} can be written: it is skipped`,
           this.lines + 1,
           1,
           2,

@@ -1,4 +1,5 @@
-import { distribution, slotSummary, type Distribution, type DistributionOptions, type ShardMap } from '../distribution/distribution.ts';
+import { distribution, slotSummary, type Distribution, type DistributionOptions } from '../distribution/distribution.ts';
+import type { ShardMap } from '../topology/types.ts';
 import { migrationDiff, type MigrationDiff } from '../distribution/migration.ts';
 import { parseKeyList } from '../input/keylist.ts';
 import { slotTable } from '../slots/batch.ts';

@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic, type Severity } from '../diagnostics.ts';
 import { formatRuns, runsSize, slotRuns } from './ranges.ts';
-import { SLOTS, type Shard, type ShardNode, type Topology, type TopologyCode } from './types.ts';
+import { SLOT_COUNT } from '../slots/crc16.ts';
+import { type Shard, type ShardNode, type Topology, type TopologyCode } from './types.ts';
 
 /** At most this many errors are reported per paste; the rest are summed up in one more diagnostic. */
 export const MAX_ERRORS = 50;
@@ -107,11 +108,11 @@ export function buildTopology(
   sink: Sink,
   anchor: { line: number; endColumn: number },
 ): Topology | null {
-  if (drafts.length > SLOTS) {
+  if (drafts.length > SLOT_COUNT) {
     sink.add(
       'error',
       'too-many-shards',
-      `${drafts.length} masters: a cluster cannot have more masters than its ${SLOTS} slots`,
+      `${drafts.length} masters: a cluster cannot have more masters than its ${SLOT_COUNT} slots`,
       anchor.line,
       1,
       anchor.endColumn,
@@ -156,7 +157,7 @@ export function buildTopology(
 
   // Slots: each shard's ranges merged first (so repeated ranges cost nothing), then claimed in shard
   // order; a slot already claimed by an earlier shard is a clash, recorded as runs per pair of shards.
-  const slotShard = new Int16Array(SLOTS).fill(-1);
+  const slotShard = new Int16Array(SLOT_COUNT).fill(-1);
   const clashes = new Map<number, { a: number; b: number; runs: [number, number][]; at: SlotRange }>();
   named.forEach(({ d }, i) => {
     for (const r of mergeRanges(d.ranges)) {
@@ -164,14 +165,14 @@ export function buildTopology(
       let runStart = 0;
       const flush = (end: number) => {
         if (runOwner < 0) return;
-        const key = runOwner * SLOTS * 2 + i;
+        const key = runOwner * SLOT_COUNT * 2 + i;
         let c = clashes.get(key);
         if (!c) clashes.set(key, (c = { a: runOwner, b: i, runs: [], at: r }));
         c.runs.push([runStart, end]);
         runOwner = -1;
       };
       // Parsers refuse ranges outside 0..16383; clamping here keeps a slip from hanging or crashing.
-      for (let s = Math.max(0, r.start); s <= Math.min(SLOTS - 1, r.end); s++) {
+      for (let s = Math.max(0, r.start); s <= Math.min(SLOT_COUNT - 1, r.end); s++) {
         const owner = slotShard[s];
         if (owner === -1) {
           slotShard[s] = i;

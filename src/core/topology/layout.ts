@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
-import { SLOTS, type Shard, type Topology, type TopologyResult } from './types.ts';
+import { SLOT_COUNT } from '../slots/crc16.ts';
+import { type Shard, type Topology, type TopologyResult } from './types.ts';
 
 /** C's lround: nearest integer, halves away from zero. */
 function lround(x: number): number {
@@ -28,13 +29,13 @@ function lround(x: number): number {
  */
 export function redisCliCreateRanges(masters: number): [number, number][] {
   const f = Math.fround;
-  const slotsPerNode = f(SLOTS / f(masters));
+  const slotsPerNode = f(SLOT_COUNT / f(masters));
   const ranges: [number, number][] = [];
   let first = 0;
   let cursor = f(0);
   for (let i = 0; i < masters; i++) {
     let last = lround(f(f(cursor + slotsPerNode) - 1));
-    if (last > SLOTS || i === masters - 1) last = SLOTS - 1;
+    if (last > SLOT_COUNT || i === masters - 1) last = SLOT_COUNT - 1;
     if (last < first) last = first;
     ranges.push([first, last]);
     first = last + 1;
@@ -54,23 +55,23 @@ export function redisCliCreateRanges(masters: number): [number, number][] {
  * `shards` must be an integer in 1..16384.
  */
 export function evenRanges(shards: number): [number, number][] {
-  const start = (i: number) => Math.floor((2 * i * SLOTS + shards) / (2 * shards));
+  const start = (i: number) => Math.floor((2 * i * SLOT_COUNT + shards) / (2 * shards));
   const ranges: [number, number][] = [];
   for (let i = 0; i < shards; i++) ranges.push([start(i), start(i + 1) - 1]);
   return ranges;
 }
 
 function checkCount(n: number, what: string): Diagnostic | null {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > SLOTS) {
-    return diagnostic('error', 'bad-shard-count', `${what} must be a whole number from 1 to ${SLOTS}, not ${String(n)}`, 1, 1);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > SLOT_COUNT) {
+    return diagnostic('error', 'bad-shard-count', `${what} must be a whole number from 1 to ${SLOT_COUNT}, not ${String(n)}`, 1, 1);
   }
   return null;
 }
 
 function layoutTopology(ranges: [number, number][], source: Topology['source'], name: (i: number) => string): Topology {
-  const slotShard = new Int16Array(SLOTS).fill(-1);
+  const slotShard = new Int16Array(SLOT_COUNT).fill(-1);
   const shards: Shard[] = ranges.map((_, i) => ({ id: name(i), label: name(i), nodes: [{ role: 'master' }] }));
-  ranges.forEach(([first, last], i) => slotShard.fill(i, Math.min(first, SLOTS), Math.min(last, SLOTS - 1) + 1));
+  ranges.forEach(([first, last], i) => slotShard.fill(i, Math.min(first, SLOT_COUNT), Math.min(last, SLOT_COUNT - 1) + 1));
   return { shards, slotShard, migrating: [], source };
 }
 
@@ -91,16 +92,17 @@ export function redisCliCreateLayout(masters: number): TopologyResult {
     );
   }
   const ranges = redisCliCreateRanges(masters);
-  const empty = ranges.flatMap(([first], i) => (first >= SLOTS ? [i] : []));
-  const overrun = ranges.some(([, last]) => last >= SLOTS);
+  const empty = ranges.flatMap(([first], i) => (first >= SLOT_COUNT ? [i] : []));
+  const overrun = ranges.some(([, last]) => last >= SLOT_COUNT);
   if (overrun) {
     diagnostics.push(
       diagnostic(
         'warning',
         'slot-overrun',
-        `with ${masters} masters redis-cli's float32 arithmetic runs past slot ${SLOTS - 1}` +
+        `with ${masters} masters redis-cli's float32 arithmetic runs past slot ${SLOT_COUNT - 1}` +
           (empty.length
-            ? `: Master[${empty[0]}]${empty.length > 1 ? `..Master[${empty[empty.length - 1]}]` : ''} would get only nonexistent slots, so ${empty.length === 1 ? 'it gets' : 'they get'} none here`
+            ? `: Master[${empty[0]}]${empty.length > 1 ? `..Master[${empty[empty.length - 1]}]` : ''} would get only nonexistent slots, ` +
+              `so ${empty.length === 1 ? 'it gets' : 'they get'} none here`
             : ''),
         1,
         1,

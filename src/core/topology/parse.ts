@@ -1,6 +1,8 @@
+import { append } from '../arrays.ts';
 import { addReplica, addressOf, buildTopology, Sink, type NodeInfo, type ShardDraft, type SlotRange } from './build.ts';
 import { isPromptLine, parseRedisCliReply, splitLines, unescapeQuoted, type ReplyValue, type SourceLine } from './reply.ts';
-import { SLOTS, type Topology, type TopologyResult } from './types.ts';
+import { SLOT_COUNT } from '../slots/crc16.ts';
+import { type Topology, type TopologyResult } from './types.ts';
 
 /** Where a diagnostic found in derived text (an unescaped string) belongs in the user's text. */
 type Locate = (line: number, column: number) => { line: number; column: number };
@@ -183,15 +185,15 @@ function parseNodes(lines: SourceLine[], locate: Locate, sink: Sink, anchor: { l
       if (r) {
         const a = Number(r[1]);
         const b = r[2] === undefined ? a : Number(r[2]);
-        if (a < 0 || a >= SLOTS || b >= SLOTS || b < a) {
-          sink.add('error', 'bad-slot', `"${s.text}" is not a slot range within 0-${SLOTS - 1}`, ...loc);
+        if (a < 0 || a >= SLOT_COUNT || b >= SLOT_COUNT || b < a) {
+          sink.add('error', 'bad-slot', `"${s.text}" is not a slot range within 0-${SLOT_COUNT - 1}`, ...loc);
           continue;
         }
         ranges.push({ start: a, end: b, line: loc[0], column: loc[1], endColumn: loc[2] });
         continue;
       }
       const m = SLOT_MOVE.exec(s.text);
-      if (m && Number(m[1]) < SLOTS) {
+      if (m && Number(m[1]) < SLOT_COUNT) {
         const slot = Number(m[1]);
         const other = m[3].toLowerCase();
         const move = moves.get(slot) ?? { slot };
@@ -221,7 +223,7 @@ function parseNodes(lines: SourceLine[], locate: Locate, sink: Sink, anchor: { l
     } else if (flags.includes('master') || ranges.length) {
       const d = draftFor(node.id!, node.line);
       d.master = node;
-      d.ranges.push(...ranges);
+      append(d.ranges, ranges);
       d.replicas = d.replicas.filter((r) => r.id !== node.id);
     }
   }
@@ -351,7 +353,7 @@ function slotsNode(v: unknown, role: NodeInfo['role'], line: number): NodeInfo |
   let endpoint: unknown;
   let port: unknown;
   let id: unknown;
-  let meta: Map<string, unknown> | null = null;
+  let meta: Map<string, unknown> | null;
   if (Array.isArray(v)) {
     [endpoint, port, id] = v;
     meta = v.length > 3 ? asMap(v[3]) : null;
@@ -401,8 +403,8 @@ function interpretSlots(entries: unknown[], where: (v: unknown) => number, sink:
       sink.add('error', 'bad-slots-entry', `CLUSTER SLOTS entry ${k + 1} should start with two slot numbers`, line);
       return;
     }
-    if (start < 0 || start >= SLOTS || end >= SLOTS || end < start) {
-      sink.add('error', 'bad-slot', `CLUSTER SLOTS entry ${k + 1}: ${start}-${end} is not a slot range within 0-${SLOTS - 1}`, line);
+    if (start < 0 || start >= SLOT_COUNT || end >= SLOT_COUNT || end < start) {
+      sink.add('error', 'bad-slot', `CLUSTER SLOTS entry ${k + 1}: ${start}-${end} is not a slot range within 0-${SLOT_COUNT - 1}`, line);
       return;
     }
     const parsed = nodes.map((n, i) => slotsNode(n, i === 0 ? 'master' : 'replica', Array.isArray(n) ? where(n) : line));
@@ -465,8 +467,8 @@ function interpretShards(entries: unknown[], where: (v: unknown) => number, sink
     }
     const d: ShardDraft = { key: `#${k}`, replicas: [], ranges: [], line };
     for (const [a, b] of ranges) {
-      if (a < 0 || a >= SLOTS || b >= SLOTS || b < a)
-        sink.add('error', 'bad-slot', `CLUSTER SHARDS entry ${k + 1}: ${a}-${b} is not a slot range within 0-${SLOTS - 1}`, where(m.get('slots')));
+      if (a < 0 || a >= SLOT_COUNT || b >= SLOT_COUNT || b < a)
+        sink.add('error', 'bad-slot', `CLUSTER SHARDS entry ${k + 1}: ${a}-${b} is not a slot range within 0-${SLOT_COUNT - 1}`, where(m.get('slots')));
       else d.ranges.push({ start: a, end: b, line: where(m.get('slots')) });
     }
     nodeList.forEach((raw, i) => {

@@ -1,4 +1,4 @@
-import { SLOTS } from './types.ts';
+import { SLOT_COUNT } from '../slots/crc16.ts';
 
 /**
  * Compact text for a set of slots: sorted, deduplicated, consecutive runs as `a-b`, joined by `, `
@@ -19,7 +19,7 @@ export function formatRanges(slots: readonly number[]): string {
 }
 
 /** Inclusive `[start, end]` runs of the slots where `pick(slot)` is true, in order. */
-export function slotRuns(pick: (slot: number) => boolean, count = SLOTS): [number, number][] {
+export function slotRuns(pick: (slot: number) => boolean, count = SLOT_COUNT): [number, number][] {
   const runs: [number, number][] = [];
   for (let s = 0; s < count; s++) {
     if (!pick(s)) continue;

@@ -188,7 +188,7 @@ describe('redis-cli --cluster create on real servers (redis 7.0)', () => {
     120_000,
   );
 
-  it('prints the split of redisCliCreateRanges(N) for N = 3..128, 200, 1000, 7542 and refuses N = 2 (one empty node listed N times, answered "no")', async () => {
+  it('prints the split of redisCliCreateRanges(N) for N = 3..128, 200, 1000, 7542; refuses N = 2 (an empty node N times, answered "no")', async () => {
     const { servers, stop } = await startServers(1);
     try {
       const addr = `127.0.0.1:${servers[0].port}`;

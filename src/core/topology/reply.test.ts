@@ -68,7 +68,8 @@ describe('parseRedisCliReply', () => {
   });
 
   it('skips prompt lines, the password warning and blank lines', () => {
-    const text = `Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.\n127.0.0.1:30001> CLUSTER SLOTS\n\n${fixture('c3-slots.txt')}127.0.0.1:30001> \n`;
+    const warning = "Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.\n";
+    const text = `${warning}127.0.0.1:30001> CLUSTER SLOTS\n\n${fixture('c3-slots.txt')}127.0.0.1:30001> \n`;
     const r = parseRedisCliReply(text);
     expect(r.diagnostics).toEqual([]);
     expect((r.value as unknown[]).length).toBe(3);

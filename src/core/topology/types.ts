@@ -1,8 +1,5 @@
 import type { Diagnostic } from '../diagnostics.ts';
 
-/** Number of hash slots (kept local so this module depends on nothing but diagnostics). */
-export const SLOTS = 16384;
-
 /** One node of a shard, as far as the source tells. */
 export interface ShardNode {
   /** Cluster node id (40 hex chars) when the source gives it. */
@@ -30,6 +27,12 @@ export interface Topology {
   /** Slots being migrated or imported (CLUSTER NODES `[N->-id]` / `[N-<-id]`), with the node ids at both ends when known. */
   migrating: { slot: number; from?: string; to?: string }[];
   source: 'redis-cli-create' | 'even' | 'cluster-nodes' | 'cluster-slots' | 'cluster-shards';
+}
+
+/** Slot → shard, as any layout or pasted topology gives it (-1: no shard owns the slot). */
+export interface ShardMap {
+  slotShard: Int16Array;
+  labels: string[];
 }
 
 export interface TopologyResult {

@@ -8,7 +8,7 @@ import { newSpan } from '../../core/slots/span.ts';
 import { createRe2Engine, RE2_MAX_KEY_BYTES, type Re2Constructor } from './engine.ts';
 import { loadRe2Node } from './load-node.ts';
 import { toRe2Pattern, type Re2Pattern } from './translate.ts';
-import { rng as prng } from '../../core/patterns/expand.ts';
+import { rng as prng } from '../../core/random.ts';
 
 let RE2: Re2Constructor;
 let re2: RegexEngine;

@@ -1,6 +1,4 @@
-import { latin1 } from '../../core/bytes.ts';
-import type { CompiledRule, ParsedRule, RegexEngine } from '../../core/rules/engine.ts';
-import type { TagSpan } from '../../core/slots/span.ts';
+import { latin1, type CompiledRule, type ParsedRule, type RegexEngine, type TagSpan } from '../../core/index.ts';
 import { toRe2Pattern } from './translate.ts';
 
 /**
@@ -60,7 +58,7 @@ export function createRe2Engine(RE2: Re2Constructor): RegexEngine {
           if (e instanceof SyntaxError) {
             // re2-wasm's message repeats the pattern: keep RE2's own reason only.
             const reason = e.message.replace(/^Invalid regular expression: \/.*\/u: /s, '');
-            throw new Error(`RE2 refuses rule ${rule.index}: ${reason}`);
+            throw new Error(`RE2 refuses rule ${rule.index}: ${reason}`, { cause: e });
           }
           throw e;
         }

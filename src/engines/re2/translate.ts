@@ -1,5 +1,4 @@
-import { hasByte, type ByteSet, type Node } from '../../core/rules/ast.ts';
-import { alwaysSetsTag } from '../../core/rules/ruleset.ts';
+import { alwaysSetsTag, hasByte, type ByteSet, type RuleNode as Node } from '../../core/index.ts';
 
 /**
  * Translates a rule's syntax tree (PCRE, 8-bit non-UTF semantics) into an RE2 pattern that matches
@@ -210,7 +209,8 @@ class Translator {
     // all the others. That only holds if every iteration sets the tag.
     if (!alwaysSetsTag(body)) {
       throw new Unsupported(
-        'the tag group is inside a repeat whose iterations need not all set it (e.g. (?:a|(?<tag>b))+): RE2 reports group texts, not positions, so the iteration that set the tag cannot be told',
+        'the tag group is inside a repeat whose iterations need not all set it (e.g. (?:a|(?<tag>b))+): ' +
+          'RE2 reports group texts, not positions, so the iteration that set the tag cannot be told',
       );
     }
     const w = fixedWidth(body);

@@ -1,5 +1,4 @@
-import { CRC_TABLES } from '../../core/slots/crc16.ts';
-import { slotsOfFile, type FileSlotter } from '../../core/slots/scan.ts';
+import { CRC_TABLES, slotsOfFile, type FileSlotter } from '../../core/index.ts';
 import { SCAN_WASM_BASE64 } from './scan-wasm.ts';
 
 interface ScanExports {

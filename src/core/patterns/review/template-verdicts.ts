@@ -1,16 +1,17 @@
-import { analyzeCommands, type CommandReport } from '../commands/analyze.ts';
-import type { CommandLine } from '../commands/tokenize.ts';
-import { commandKeys } from '../commands/keys.ts';
-import { TARGETS, type Target, type TargetVerdict } from '../commands/verdict.ts';
-import { diagnostic, type Diagnostic } from '../diagnostics.ts';
-import { display, quote } from '../input/quote.ts';
-import { sampleBindings, type Binding } from './expand.ts';
+import { append } from '../../arrays.ts';
+import { analyzeCommands, type CommandReport } from '../../commands/analyze.ts';
+import type { CommandLine } from '../../commands/tokenize.ts';
+import { commandKeys } from '../../commands/keys.ts';
+import { TARGETS, type Target, type TargetVerdict } from '../../commands/verdict.ts';
+import { diagnostic, type Diagnostic } from '../../diagnostics.ts';
+import { display, quote } from '../../input/quote.ts';
+import { sampleBindings, type Binding } from '../language/expand.ts';
 import { suggestTemplateFix } from './fix.ts';
-import { renderPattern, type GroupVerdict } from './model.ts';
-import type { PatternPart } from './parse.ts';
-import type { Reasoner } from './reason.ts';
-import type { Schema } from './schema.ts';
-import { argPattern, instantiateLine, templateCommand, templateUnits, type TemplateLine, type TemplateList } from './templates.ts';
+import { renderPattern, type GroupVerdict } from '../reasoning/model.ts';
+import type { PatternPart } from '../language/parse.ts';
+import type { Reasoner } from '../reasoning/reason.ts';
+import type { Schema } from '../language/schema.ts';
+import { argPattern, instantiateLine, templateCommand, templateUnits, type TemplateLine, type TemplateList } from '../language/templates.ts';
 
 /** A command template's verdict on one deployment target, for every value of its placeholders. */
 export interface TemplateVerdict {
@@ -94,7 +95,10 @@ export function analyzeTemplates(list: TemplateList, schema: Schema, reasoner: R
     const baseRun = first.reports;
     // What hashslot check says about the commands themselves (unknown command, script keys, unclosed
     // MULTI …), from the usual values; slot findings are the verdicts' business.
-    diagnostics.push(...first.diagnostics.filter((d) => d.code !== 'watch-other-slot'));
+    append(
+      diagnostics,
+      first.diagnostics.filter((d) => d.code !== 'watch-other-slot'),
+    );
 
     lines.forEach((l, k) => {
       const isExec = inBlock && k === lines.length - 1 && templateCommand(l) === 'EXEC';

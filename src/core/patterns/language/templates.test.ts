@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { latin1, utf8 } from '../bytes.ts';
-import { createBytecodeEngine } from '../rules/bytecode-engine.ts';
-import { parseRules } from '../rules/ruleset.ts';
-import { createCustomPolicy, redisPolicy, standardPolicy, type Policy } from '../slots/policy.ts';
-import { analyzePatterns, parsePatternDocuments, verdictMatrix } from './analysis.ts';
+import { latin1, utf8 } from '../../bytes.ts';
+import { createBytecodeEngine } from '../../rules/bytecode-engine.ts';
+import { parseRules } from '../../rules/ruleset.ts';
+import { createCustomPolicy, redisPolicy, standardPolicy, type Policy } from '../../slots/policy.ts';
+import { analyzePatterns, parsePatternDocuments, verdictMatrix } from '../review/analysis.ts';
 import { parseCommandTemplates } from './templates.ts';
 import { typeName } from './types.ts';
 import { typeOf } from './schema.ts';

@@ -1,10 +1,11 @@
-import { latin1 } from '../bytes.ts';
-import type { RuleSet } from '../rules/ruleset.ts';
-import type { Policy } from '../slots/policy.ts';
-import { STANDARD_RULES } from '../slots/standard.ts';
+import { latin1 } from '../../bytes.ts';
+import type { RuleSet } from '../../rules/ruleset.ts';
+import type { Policy } from '../../slots/policy.ts';
+import { STANDARD_RULES } from '../../slots/standard.ts';
 import { enumerateCases, outcomesOf, TooComplex, type Outcome, type SymCase } from './cases.ts';
 import { locateAll, materialize, sameBytes } from './examples.ts';
-import { instantiate, rng, sampleBindings, type Binding } from './expand.ts';
+import { instantiate, sampleBindings, type Binding } from '../language/expand.ts';
+import { rng } from '../../random.ts';
 import {
   conditionText,
   describeHashing,
@@ -19,10 +20,10 @@ import {
   type PatternWarning,
   type Witnesses,
 } from './model.ts';
-import { namesOf, type PatternPart } from './parse.ts';
+import { namesOf, type PatternPart } from '../language/parse.ts';
 import { sampledGroup, sampledHashing } from './sampled.ts';
 import { scanRedis, scanStandard, type Scanner } from './scan.ts';
-import type { Schema } from './schema.ts';
+import type { Schema } from '../language/schema.ts';
 import { extend, resolve, Space, type Tok } from './symbolic.ts';
 
 export interface ReasonOptions {

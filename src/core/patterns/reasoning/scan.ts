@@ -1,5 +1,5 @@
 import { type Branch, type Space, type Tok } from './symbolic.ts';
-import { specialOf, SP_CLOSE, SP_LF, SP_OPEN } from './types.ts';
+import { specialOf, SP_CLOSE, SP_LF, SP_OPEN } from '../language/types.ts';
 
 /**
  * The Redis and Standard hashing rules (src/core/slots/redis.ts, standard.ts) run over symbolic keys.

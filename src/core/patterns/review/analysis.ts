@@ -1,11 +1,11 @@
-import { diagnostic, type Diagnostic } from '../diagnostics.ts';
-import type { Policy, PolicyName } from '../slots/policy.ts';
-import type { GroupVerdict, GroupVerdictKind, PatternHashing } from './model.ts';
-import { keyPatternSite, parseKeyPatterns, type KeyPatternList } from './parse.ts';
-import { createReasoner, type ReasonOptions } from './reason.ts';
-import { resolveSchema, type Schema } from './schema.ts';
+import { diagnostic, type Diagnostic } from '../../diagnostics.ts';
+import type { Policy, PolicyName } from '../../slots/policy.ts';
+import type { GroupVerdict, GroupVerdictKind, PatternHashing } from '../reasoning/model.ts';
+import { keyPatternSite, parseKeyPatterns, type KeyPatternList } from '../language/parse.ts';
+import { createReasoner, type ReasonOptions } from '../reasoning/reason.ts';
+import { resolveSchema, type Schema } from '../language/schema.ts';
 import { analyzeTemplates, type TemplateReport } from './template-verdicts.ts';
-import { parseCommandTemplates, templateSites, type TemplateList } from './templates.ts';
+import { parseCommandTemplates, templateSites, type TemplateList } from '../language/templates.ts';
 
 /** One pattern line of the Keys text, with what it hashes under the policy. */
 export interface PatternSummary {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { latin1, utf8 } from '../bytes.ts';
-import { keyAt } from '../input/keylist.ts';
-import { drawValue, edgeValues, expandKeyList, instantiate, rng, sampleBindings, sampleValue } from './expand.ts';
+import { latin1, utf8 } from '../../bytes.ts';
+import { keyAt } from '../../input/keylist.ts';
+import { rng } from '../../random.ts';
+import { drawValue, edgeValues, expandKeyList, instantiate, sampleBindings, sampleValue } from './expand.ts';
 import { parseKeyPatterns, parsePatternSyntax } from './parse.ts';
 import { acceptsValue, typeName, type PlaceholderType } from './types.ts';
 

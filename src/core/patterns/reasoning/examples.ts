@@ -1,9 +1,9 @@
-import { concatBytes, utf8 } from '../bytes.ts';
-import type { Policy } from '../slots/policy.ts';
-import { newSpan } from '../slots/span.ts';
-import { sampleValue, type Binding } from './expand.ts';
+import { concatBytes, utf8 } from '../../bytes.ts';
+import type { Policy } from '../../slots/policy.ts';
+import { newSpan } from '../../slots/span.ts';
+import { sampleValue, type Binding } from '../language/expand.ts';
 import type { Space, Subst, Tok } from './symbolic.ts';
-import { specialOf } from './types.ts';
+import { specialOf } from '../language/types.ts';
 
 /**
  * Concrete values for a symbolic case: every variable the case leaves free gets a value of its kind

@@ -1,6 +1,17 @@
-import { display } from '../input/quote.ts';
-import { typeOf, type Schema } from './schema.ts';
-import { finiteValues, specialsIn, SP_CLOSE, SP_LF, SP_OPEN, typeLengths, typeMayBeEmpty, typeMinLength, typeSpecials, type PlaceholderType } from './types.ts';
+import { display } from '../../input/quote.ts';
+import { typeOf, type Schema } from '../language/schema.ts';
+import {
+  finiteValues,
+  specialsIn,
+  SP_CLOSE,
+  SP_LF,
+  SP_OPEN,
+  typeLengths,
+  typeMayBeEmpty,
+  typeMinLength,
+  typeSpecials,
+  type PlaceholderType,
+} from '../language/types.ts';
 
 /**
  * Symbolic keys: a key is a list of tokens, literal bytes or a variable standing for a placeholder's
@@ -168,24 +179,4 @@ export function resolve(toks: readonly Tok[], subst: Subst): Tok[] {
   };
   for (const t of toks) push(t);
   return out;
-}
-
-/** Whether two resolved token lists are the same expression. */
-export function sameToks(a: readonly Tok[], b: readonly Tok[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if ('v' in x || 'v' in y) {
-      if (!('v' in x) || !('v' in y) || x.v !== y.v) return false;
-    } else if (x.lit.length !== y.lit.length || x.lit.some((c, k) => c !== y.lit[k])) return false;
-  }
-  return true;
-}
-
-/** Variables in token lists, in order of first appearance. */
-export function varsOf(lists: readonly (readonly Tok[])[]): number[] {
-  const seen = new Set<number>();
-  for (const l of lists) for (const t of l) if ('v' in t) seen.add(t.v);
-  return [...seen];
 }

@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from '../diagnostics.ts';
+import { diagnostic, type Diagnostic } from '../../diagnostics.ts';
 import type { PatternPart } from './parse.ts';
 import { DEFAULT_TYPE, sameType, typeName, type PlaceholderType } from './types.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CRC_TWINS, patternGroups, twinGroups } from '../../../test/support/pattern-grammar.ts';
-import { utf8 } from '../bytes.ts';
-import { crc16 } from '../slots/crc16.ts';
-import { redisPolicy, standardPolicy, type Policy } from '../slots/policy.ts';
+import { CRC_TWINS, patternGroups, twinGroups } from '../../../../test/support/pattern-grammar.ts';
+import { utf8 } from '../../bytes.ts';
+import { crc16 } from '../../slots/crc16.ts';
+import { redisPolicy, standardPolicy, type Policy } from '../../slots/policy.ts';
 import { analyzePatterns } from './analysis.ts';
 
 const text = (lines: string[]) => utf8(lines.join('\n'));

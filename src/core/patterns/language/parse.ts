@@ -1,6 +1,7 @@
-import { columnOf, decodeUtf8Lenient, latin1 } from '../bytes.ts';
-import { diagnostic, type Diagnostic, type Severity } from '../diagnostics.ts';
-import { parseKeyList, type KeyList } from '../input/keylist.ts';
+import { append } from '../../arrays.ts';
+import { columnOf, decodeUtf8Lenient, latin1 } from '../../bytes.ts';
+import { diagnostic, type Diagnostic, type Severity } from '../../diagnostics.ts';
+import { parseKeyList, type KeyList } from '../../input/keylist.ts';
 import { resolveSchema, type Schema, type SchemaSite } from './schema.ts';
 import { parseTypeName, type PlaceholderType } from './types.ts';
 
@@ -239,7 +240,11 @@ export function parseKeyPatterns(input: Uint8Array): KeyPatternList {
   }
   const keys = parseKeyList(plain.subarray(0, used));
   const resolved = resolveSchema(patterns.map(keyPatternSite));
-  diagnostics.push(...keys.diagnostics, ...resolved.diagnostics.map((d) => d.diagnostic));
+  append(diagnostics, keys.diagnostics);
+  append(
+    diagnostics,
+    resolved.diagnostics.map((d) => d.diagnostic),
+  );
   for (const d of resolved.diagnostics) patterns[d.site].ok = false;
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return { keys, patterns, schema: resolved.schema, diagnostics };

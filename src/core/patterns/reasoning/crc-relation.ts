@@ -1,6 +1,9 @@
-import { latin1 } from '../bytes.ts';
-import { CRC_TABLES, crc16 } from '../slots/crc16.ts';
+import { latin1 } from '../../bytes.ts';
+import { CRC_TABLES, crc16 } from '../../slots/crc16.ts';
 import type { Condition, Space, Tok } from './symbolic.ts';
+import { maxOf } from '../../arrays.ts';
+
+const minOf = (values: readonly number[]) => -maxOf(values.map((v) => -v));
 
 /**
  * When two hashed expressions differ, do their slots? CRC16-XMODEM (init 0, no final xor) is linear
@@ -376,7 +379,7 @@ const orList = (items: string[]) => (items.length === 1 ? items[0] : `${items.sl
 /** "<uid> is 7 bytes long", "<a>+<b> together are 8 or 40 bytes long", "(<d>, <a>) are (1, 10) or (3, 5) bytes long". */
 function describeHits(space: Space, classes: LengthClass[], kept: number[][], hits: number): string {
   // Name the classes in key order (variables are numbered in order of appearance).
-  const order = classes.map((_, i) => i).sort((x, y) => Math.min(...classes[x].vars) - Math.min(...classes[y].vars));
+  const order = classes.map((_, i) => i).sort((x, y) => minOf(classes[x].vars) - minOf(classes[y].vars));
   const label = (c: LengthClass) => c.vars.map((v) => nameOf(space, v)).join('+');
   const verb = (c: LengthClass) => (c.vars.length > 1 ? 'together are' : 'is');
   const shown = kept.slice(0, classes.length === 1 ? 6 : 4);

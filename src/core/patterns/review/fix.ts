@@ -1,9 +1,9 @@
-import { SEPARATORS } from '../commands/suggest.ts';
-import { renderPattern } from './model.ts';
-import { namesOf, type PatternPart } from './parse.ts';
-import type { Reasoner } from './reason.ts';
-import { typeOf, type Schema } from './schema.ts';
-import { typeMayBeEmpty, typeSpecials } from './types.ts';
+import { SEPARATORS } from '../../commands/suggest.ts';
+import { renderPattern } from '../reasoning/model.ts';
+import { namesOf, type PatternPart } from '../language/parse.ts';
+import type { Reasoner } from '../reasoning/reason.ts';
+import { typeOf, type Schema } from '../language/schema.ts';
+import { typeMayBeEmpty, typeSpecials } from '../language/types.ts';
 
 /**
  * The hash-tag rewrite that puts the keys of a command template in one slot for every value — the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { latin1, utf8 } from '../bytes.ts';
-import { keyAt } from '../input/keylist.ts';
-import { renderPattern } from './model.ts';
+import { latin1, utf8 } from '../../bytes.ts';
+import { keyAt } from '../../input/keylist.ts';
+import { renderPattern } from '../reasoning/model.ts';
 import { hasPlaceholder, isPatternLine, parseKeyPatterns, parsePatternSyntax, type PatternPart } from './parse.ts';
 import { typeOf } from './schema.ts';
 import { typeName } from './types.ts';

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { latin1, utf8 } from '../bytes.ts';
-import { crc16, slotOfBytes } from '../slots/crc16.ts';
+import { latin1, utf8 } from '../../bytes.ts';
+import { crc16, slotOfBytes } from '../../slots/crc16.ts';
 import { relate, shift, solveLengths, LENGTH_WINDOW } from './crc-relation.ts';
-import { rng } from './expand.ts';
-import { parseKeyPatterns } from './parse.ts';
+import { rng } from '../../random.ts';
+import { parseKeyPatterns } from '../language/parse.ts';
 import { Space, type Tok } from './symbolic.ts';
 
 /** Two patterns as token lists over one space. */

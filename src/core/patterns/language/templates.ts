@@ -1,6 +1,7 @@
-import { columnOf, latin1 } from '../bytes.ts';
-import { diagnostic, type Diagnostic } from '../diagnostics.ts';
-import { tokenizeCommands, type CommandLine } from '../commands/tokenize.ts';
+import { columnOf, latin1 } from '../../bytes.ts';
+import { diagnostic, type Diagnostic } from '../../diagnostics.ts';
+import { transactionUnits } from '../../commands/analyze.ts';
+import { tokenizeCommands, type CommandLine } from '../../commands/tokenize.ts';
 import { instantiate, type Binding } from './expand.ts';
 import { hasPlaceholder, namesOf, parsePatternSyntax, type PatternPart } from './parse.ts';
 import type { SchemaSite } from './schema.ts';
@@ -89,24 +90,7 @@ export function templateCommand(t: TemplateLine): string {
   return t.source.kind === 'comment' || t.source.args.length === 0 ? '' : latin1(t.source.args[0]).toUpperCase();
 }
 
-/**
- * Which lines run together: a MULTI … EXEC (or DISCARD) block is one unit, any other line its own.
- * Mirrors how analyzeCommands opens and closes transactions, so instantiating a unit reproduces it.
- */
+/** Which template lines run together (see transactionUnits: the grouping analyzeCommands uses). */
 export function templateUnits(lines: readonly TemplateLine[]): { from: number; to: number }[] {
-  const units: { from: number; to: number }[] = [];
-  let open = -1;
-  lines.forEach((l, i) => {
-    const name = templateCommand(l);
-    const bare = l.source.args.length === 1;
-    if (open < 0) {
-      if (name === 'MULTI' && bare) open = i;
-      else units.push({ from: i, to: i });
-    } else if ((name === 'EXEC' || name === 'DISCARD') && bare) {
-      units.push({ from: open, to: i });
-      open = -1;
-    }
-  });
-  if (open >= 0) units.push({ from: open, to: lines.length - 1 });
-  return units;
+  return transactionUnits(lines.map((l) => l.source));
 }

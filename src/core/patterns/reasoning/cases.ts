@@ -1,7 +1,7 @@
 import { relate, solveLengths } from './crc-relation.ts';
 import type { HashKind, Scanner } from './scan.ts';
 import { extend, resolve, type Branch, type Condition, type Space, type Subst, type Tok } from './symbolic.ts';
-import { finiteCount, sameType } from './types.ts';
+import { finiteCount, sameType } from '../language/types.ts';
 
 /** Reasoning would need more cases than this: the caller decides by sampling instead. */
 export class TooComplex extends Error {

@@ -1,4 +1,4 @@
-import { latin1, utf8 } from '../bytes.ts';
+import { latin1, utf8 } from '../../bytes.ts';
 
 /**
  * The value types of key-pattern placeholders (`<uid:int>`, `<sid:hex32>`, `<region:eu|us|ap>`).

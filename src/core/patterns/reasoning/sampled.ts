@@ -1,7 +1,7 @@
-import type { Policy } from '../slots/policy.ts';
-import { newSpan } from '../slots/span.ts';
+import type { Policy } from '../../slots/policy.ts';
+import { newSpan } from '../../slots/span.ts';
 import { locateAll, sameBytes } from './examples.ts';
-import { instantiate, instantiateWithOffsets, sampleBindings, type Binding } from './expand.ts';
+import { instantiate, instantiateWithOffsets, sampleBindings, type Binding } from '../language/expand.ts';
 import {
   example,
   renderParts,
@@ -13,9 +13,9 @@ import {
   type PatternWarning,
   type Witnesses,
 } from './model.ts';
-import { namesOf, type PatternPart } from './parse.ts';
-import { typeOf, type Schema } from './schema.ts';
-import { finiteValues, sameType } from './types.ts';
+import { namesOf, type PatternPart } from '../language/parse.ts';
+import { typeOf, type Schema } from '../language/schema.ts';
+import { finiteValues, sameType } from '../language/types.ts';
 
 /**
  * Reasoning by running values through the policy — for custom rules, whose regular expressions can

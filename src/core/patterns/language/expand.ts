@@ -1,23 +1,12 @@
-import { concatBytes, fromLatin1, latin1, utf8 } from '../bytes.ts';
-import type { KeyList } from '../input/keylist.ts';
+import { concatBytes, fromLatin1, latin1, utf8 } from '../../bytes.ts';
+import type { KeyList } from '../../input/keylist.ts';
+import { rng } from '../../random.ts';
 import type { KeyPatternList, PatternPart } from './parse.ts';
 import { typeOf, type Schema } from './schema.ts';
 import { daysInMonth, finiteValues, type PlaceholderType } from './types.ts';
 
 /** Values for placeholder names. The same name has the same value in every pattern of a binding. */
 export type Binding = ReadonlyMap<string, Uint8Array>;
-
-/** A small deterministic generator (mulberry32): same seed, same samples, on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The key a pattern stands for under a binding (a name missing from the binding is a caller bug). */
 export function instantiate(parts: readonly PatternPart[], binding: Binding): Uint8Array {

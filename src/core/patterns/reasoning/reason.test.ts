@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { utf8 } from '../bytes.ts';
-import { keyAt, parseKeyList } from '../input/keylist.ts';
-import { createBytecodeEngine } from '../rules/bytecode-engine.ts';
-import { parseRules } from '../rules/ruleset.ts';
-import { slotOfBytes } from '../slots/crc16.ts';
-import { createCustomPolicy, redisPolicy, standardPolicy, type Policy } from '../slots/policy.ts';
-import { STANDARD_RULES } from '../slots/standard.ts';
-import { parseKeyPatterns, parsePatternSyntax } from './parse.ts';
+import { utf8 } from '../../bytes.ts';
+import { keyAt, parseKeyList } from '../../input/keylist.ts';
+import { createBytecodeEngine } from '../../rules/bytecode-engine.ts';
+import { parseRules } from '../../rules/ruleset.ts';
+import { slotOfBytes } from '../../slots/crc16.ts';
+import { createCustomPolicy, redisPolicy, standardPolicy, type Policy } from '../../slots/policy.ts';
+import { STANDARD_RULES } from '../../slots/standard.ts';
+import { parseKeyPatterns, parsePatternSyntax } from '../language/parse.ts';
 import { createReasoner } from './reason.ts';
-import { instantiate, rng } from './expand.ts';
+import { instantiate } from '../language/expand.ts';
+import { rng } from '../../random.ts';
 
 /** Patterns (constants allowed) with one schema, and the reasoner's answers by index. */
 function setup(policy: Policy, patterns: string[], options = {}) {

@@ -1,7 +1,7 @@
-import { decodeUtf8Lenient } from '../bytes.ts';
-import { display } from '../input/quote.ts';
-import type { Binding } from './expand.ts';
-import type { PatternPart } from './parse.ts';
+import { decodeUtf8Lenient } from '../../bytes.ts';
+import { display } from '../../input/quote.ts';
+import type { Binding } from '../language/expand.ts';
+import type { PatternPart } from '../language/parse.ts';
 import type { HashKind } from './scan.ts';
 import type { Condition } from './symbolic.ts';
 
@@ -81,7 +81,9 @@ export function renderParts(parts: readonly ({ lit: Uint8Array } | { name: strin
       ? p.piece
         ? `<part of ${p.name}>`
         : `<${p.name}>`
-      : decodeUtf8Lenient(p.lit).replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`),
+      : // Control characters are shown as \xHH: a pattern's text never writes them raw to a screen.
+        // eslint-disable-next-line no-control-regex
+        decodeUtf8Lenient(p.lit).replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`),
   );
   let out = '';
   texts.forEach((text, i) => {
