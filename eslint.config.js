@@ -29,15 +29,7 @@ const CORE_API_ONLY = {
 
 export default ts.config(
   {
-    ignores: [
-      'dist/',
-      'node_modules/',
-      'test-results/',
-      'playwright-report/',
-      '.tmp/',
-      'src/core/commands/command-table.generated.ts',
-      'src/engines/scan/scan-wasm.ts',
-    ],
+    ignores: ['dist/', 'lib/', 'node_modules/', 'test-results/', 'playwright-report/', '.tmp/', 'src/engines/scan/scan-wasm.ts'],
   },
   js.configs.recommended,
   ...ts.configs.recommended,

@@ -18,6 +18,7 @@ export default defineConfig({
   },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/support/build-cli.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

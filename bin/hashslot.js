@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The CLI is TypeScript like the rest of the core; tsx compiles it on the fly so `npx hashslot` works
-// right after `npm install`, with no build step to forget.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../src/cli/main.ts');
+// The hashslot CLI, compiled to lib/ by scripts/build-cli.js (npm install runs it in the repo).
+// A closed pipe (`hashslot … | head -1`) ends the run quietly with status 0, as Unix tools do.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+const { main } = await import('../lib/cli.js');
 process.exitCode = await main(process.argv.slice(2));

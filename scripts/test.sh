@@ -10,7 +10,6 @@ npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings --output human
 npx tsc -p src/core/tsconfig.json
 echo "== generated WebAssembly is current"
 node scripts/build-wasm.js --check
-node scripts/build-command-table.js --check
 echo "== lint (ESLint: the core's boundaries, no spreads over user-sized arrays; Prettier: format)"
 npm run --silent lint
 echo "== unit and oracle tests"

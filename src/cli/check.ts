@@ -1,31 +1,11 @@
-import { TARGETS, type CommandReport, type TemplateReport } from '../core/index.ts';
+import { type CommandReport, type TemplateReport } from '../core/index.ts';
 import { Out, readInput } from './io.ts';
-import { loadSetup, POLICY_HELP, prepare, type SetupOptions } from './setup.ts';
+import { loadSetup, prepare, type SetupOptions } from './setup.ts';
 
 export interface CheckOptions extends Pick<SetupOptions, 'policy' | 'rules' | 'implicitShardKey' | 'engine' | 'target'> {
   json: boolean;
   input?: string;
 }
-
-export const CHECK_USAGE = `Usage: hashslot check --policy redis|standard|custom [--rules FILE] [--target T] [--json]
-                     [--input FILE]
-
-Reads Redis commands (one per line, redis-cli syntax; lines copied from a redis-cli session or from
-MONITOR work too; MULTI … EXEC blocks are transactions) from stdin or --input, and tells which ones a
-cluster would refuse with CROSSSLOT, with the hash-tag change that would fix them. Command templates
-(MSET user:{<uid>}:a 1 user:{<uid>}:b 2) are decided for every value of their placeholders.
-
-${POLICY_HELP}
-  --target T             ${TARGETS.join(' | ')} (default oss-cluster)
-  --json                 one JSON object per non-empty input line:
-                         {"line": N, "command": "MSET", "keys": [...], "slots": [...], "verdict": "...",
-                          "reason": "..."} plus "suggestion" (CROSSSLOT) and "transaction" (EXEC);
-                         a template line: {"line", "command", "keys" (patterns), "template": true,
-                          "verdict": always|never|depends|error, "reason", "fix"}
-  --input FILE           read commands from FILE instead of stdin
-
-Verdicts: ok, crossslot, no-keys, error, and comment for comment lines.
-Exit status: 0 (findings are results), 2 for bad usage or a bad rules file.`;
 
 /** Findings that are already the verdict of their line: not repeated as a note under it. */
 const VERDICT_CODES = new Set(['crossslot', 'template-crossslot']);

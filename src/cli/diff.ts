@@ -1,7 +1,7 @@
-import { FLUSH_WARNING, TARGETS } from '../core/index.ts';
+import { FLUSH_WARNING } from '../core/index.ts';
 import { Out } from './io.ts';
 import { analyzeKeys, openKeyInput } from './keys.ts';
-import { loadSetup, prepare, SAMPLES_HELP, TOPOLOGY_HELP, type OptionNames, type SetupOptions } from './setup.ts';
+import { loadSetup, prepare, type OptionNames, type SetupOptions } from './setup.ts';
 
 export interface DiffOptions extends Pick<SetupOptions, 'implicitShardKey' | 'engine' | 'shards' | 'masters' | 'topology' | 'commands' | 'target' | 'samples'> {
   from: string;
@@ -12,23 +12,6 @@ export interface DiffOptions extends Pick<SetupOptions, 'implicitShardKey' | 'en
   input?: string;
 }
 
-export const DIFF_USAGE = `Usage: hashslot diff --from POLICY --to POLICY [--from-rules F] [--to-rules F] [--shards N |
-                    --masters N | --topology FILE] [--commands FILE] [--target T] [--json] [--input FILE]
-
-What moving the keys on stdin from policy A to policy B changes: keys that change slot and shard,
-co-location groups that split or merge, and (with --commands) commands whose verdict changes.
-
-  --from P, --to P       redis, standard or custom (custom needs --from-rules / --to-rules)
-  --implicit-shard-key   custom: hash the whole key when no rule matches
-${TOPOLOGY_HELP}
-  --commands FILE        commands to check under both policies (redis-cli syntax, as for hashslot check)
-  --target T             deployment for command verdicts: ${TARGETS.join(' | ')}
-${SAMPLES_HELP}
-  --json                 one JSON object per key (as hashslot dist --json, plus "to": where the key lands
-                         under B, and "moved"), then one {"summary": {...}}
-
-${FLUSH_WARNING}`;
-
 const NAMES: OptionNames = { policy: '--from', rules: '--from-rules', compare: '--to', compareRules: '--to-rules' };
 
 /** `hashslot diff`: returns the exit code. */
@@ -37,16 +20,7 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
   const input = await openKeyInput(opts.input);
   const a = prepare(setup, input.text, NAMES);
   const out = new Out();
-  const keys = await analyzeKeys(
-    input,
-    a,
-    opts.json
-      ? async (records) => {
-          for (const r of records) out.line(JSON.stringify(r));
-          await out.drain();
-        }
-      : undefined,
-  );
+  const keys = await analyzeKeys(input, a, { sink: opts.json ? { json: (bytes) => out.bytes(bytes) } : undefined });
   const { moved, ...diff } = keys.migration!;
   const commands = a.commands.verdictChanges ?? [];
   const sampleNote =

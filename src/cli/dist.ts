@@ -1,27 +1,12 @@
 import { maxOf, shardRows } from '../core/index.ts';
 import { Out } from './io.ts';
 import { analyzeKeys, openKeyInput } from './keys.ts';
-import { loadSetup, POLICY_HELP, prepare, SAMPLES_HELP, TOPOLOGY_HELP, type SetupOptions } from './setup.ts';
+import { loadSetup, prepare, type SetupOptions } from './setup.ts';
 
 export interface DistOptions extends Pick<SetupOptions, 'policy' | 'rules' | 'implicitShardKey' | 'engine' | 'shards' | 'masters' | 'topology' | 'samples'> {
   json: boolean;
   input?: string;
 }
-
-export const DIST_USAGE = `Usage: hashslot dist --policy redis|standard|custom [--rules FILE] [--shards N | --masters N |
-                    --topology FILE] [--json] [--input FILE] [--samples N]
-
-How the keys on stdin spread over slots and shards: keys per shard, skew, the busiest slot, hot tags
-and co-location groups. Keys on slots no shard owns (a topology with holes) are a row of their own,
-"no owner". A key list over 2 MiB streams through in constant memory: counts per slot and shard are
-exact for any number of keys; above 100,000 keys, hot tags and groups come from a uniform sample of
-100,000, and the output says so.
-
-${POLICY_HELP}
-${TOPOLOGY_HELP}
-${SAMPLES_HELP}
-  --json                 one JSON object per key (as hashslot slots --json, with "shard": the owning
-                         shard's label, null on a slot no shard owns), then one {"summary": {...}}`;
 
 /** `hashslot dist`: returns the exit code. */
 export async function runDist(opts: DistOptions): Promise<number> {
@@ -29,16 +14,7 @@ export async function runDist(opts: DistOptions): Promise<number> {
   const input = await openKeyInput(opts.input);
   const a = prepare(setup, input.text);
   const out = new Out();
-  const keys = await analyzeKeys(
-    input,
-    a,
-    opts.json
-      ? async (records) => {
-          for (const r of records) out.line(JSON.stringify(r));
-          await out.drain();
-        }
-      : undefined,
-  );
+  const keys = await analyzeKeys(input, a, { sink: opts.json ? { json: (bytes) => out.bytes(bytes) } : undefined });
   const d = keys.distribution;
   const rows = shardRows(a.layout, d.perShard, d.unassigned);
   const sampled = keys.sampled < keys.keyCount;

@@ -33,6 +33,13 @@ export class Out {
     this.size = 0;
   }
 
+  /** Writes bytes (the caller must not change them afterwards) after what is buffered; waits while the stream is full. */
+  async bytes(b: Uint8Array): Promise<void> {
+    if (this.parts.length) await this.drain();
+    const view = Buffer.from(b.buffer, b.byteOffset, b.length);
+    if (b.length && !this.stream.write(view)) await new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
+  }
+
   /** Writes what is buffered and, if the stream is full, waits until it drains (bounded memory). */
   async drain(): Promise<void> {
     const text = this.parts.join('');
@@ -55,6 +62,7 @@ export class Out {
  * flows through in constant memory. The last piece may lack a final LF.
  */
 export async function* lineChunks(file: string | undefined): AsyncGenerator<{ bytes: Uint8Array; firstLine: number }> {
+  // 1 MiB reads from a file; stdin as Node reads it (64 KiB at a time).
   const stream = file === undefined || file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
   let carry: Buffer = Buffer.alloc(0);
   // Pieces of a line longer than one read, joined once its LF arrives: joining at every read would

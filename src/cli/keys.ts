@@ -14,10 +14,12 @@ import {
   type KeysSummary,
   type ReadyAnalysis,
   type SlotTable,
+  RecordLineWriter,
+  utf8,
 } from '../core/index.ts';
 import { loadWasmSlotter } from '../engines/scan/wasm-slotter.ts';
 import { lineChunks } from './io.ts';
-import { UsageError } from './setup.ts';
+import { UsageError } from './errors.ts';
 
 /** A piece of the key input that ends at a line end, with the number of its first line. */
 export type Chunk = { bytes: Uint8Array; firstLine: number };
@@ -32,6 +34,8 @@ export interface KeyInput {
   text: Uint8Array | null;
   /** Streams the input (a big one) through the analysis's policies; `eachChunk` sees every piece as it passes. */
   stream(a: ReadyAnalysis, eachChunk?: (chunk: Chunk) => Promise<void> | void): Promise<KeyStream>;
+  /** Passes every piece of the input (a big one) to `eachChunk`, without counting anything. */
+  chunks(eachChunk: (chunk: Chunk) => Promise<void> | void): Promise<void>;
 }
 
 const where = (input: string | undefined) => (input === undefined || input === '-' ? 'stdin' : input);
@@ -41,9 +45,15 @@ function readError(input: string | undefined, e: unknown): UsageError {
   return new UsageError(`cannot read ${where(input)}: ${code === 'EISDIR' ? 'it is a directory' : code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
 }
 
+/** A key input already in memory (keys given as arguments): read whole. */
+export function keyInputOf(bytes: Uint8Array): KeyInput {
+  const whole = () => Promise.reject(new Error('read whole'));
+  return { text: bytes, stream: whole, chunks: whole };
+}
+
 /** Opens the key input; a terminal on stdin with no --input counts as no keys (never waits on it). */
 export async function openKeyInput(input: string | undefined): Promise<KeyInput> {
-  if (input === undefined && process.stdin.isTTY) return { text: new Uint8Array(), stream: () => Promise.reject(new Error('no input')) };
+  if (input === undefined && process.stdin.isTTY) return keyInputOf(new Uint8Array());
   if (input !== undefined && input !== '-') {
     const info = await stat(input).catch((e: unknown) => {
       throw readError(input, e);
@@ -67,62 +77,128 @@ export async function openKeyInput(input: string | undefined): Promise<KeyInput>
   } catch (e) {
     throw readError(input, e);
   }
-  if (done) return { text: concatBytes(head.map((c) => c.bytes)), stream: () => Promise.reject(new Error('read whole')) };
+  if (done) return keyInputOf(concatBytes(head.map((c) => c.bytes)));
+  // Every piece once, the buffered head first; a progress line on a terminal.
+  const pass = async (take: (chunk: Chunk) => Promise<void> | void, count: () => number) => {
+    const progress = progressLine();
+    try {
+      for (const chunk of head) await take(chunk);
+      head.length = 0;
+      for await (const chunk of chunks) {
+        await take(chunk);
+        progress(count());
+      }
+    } catch (e) {
+      throw e instanceof UsageError ? e : readError(input, e);
+    } finally {
+      progress(-1);
+    }
+  };
   return {
     text: null,
     async stream(a, eachChunk) {
       const slotter = await loadWasmSlotter().catch(() => null);
       const totalBytes = input !== undefined && input !== '-' ? ((await stat(input).catch(() => null))?.size ?? 0) : 0;
       const stream = new KeyStream({ ...streamOptions(a, slotter), totalBytes, keepSlots: false });
-      const take = async (chunk: Chunk) => {
-        stream.push(chunk.bytes);
-        await eachChunk?.(chunk);
-      };
-      for (const chunk of head) await take(chunk);
-      head.length = 0;
-      try {
-        for await (const chunk of chunks) await take(chunk);
-      } catch (e) {
-        throw readError(input, e);
-      }
+      await pass(
+        async (chunk) => {
+          stream.push(chunk.bytes);
+          await eachChunk?.(chunk);
+        },
+        () => stream.keys,
+      );
       stream.end();
       return stream;
+    },
+    async chunks(eachChunk) {
+      let lines = 0;
+      await pass(
+        async (chunk) => {
+          await eachChunk(chunk);
+          lines = chunk.firstLine;
+        },
+        () => lines,
+      );
     },
   };
 }
 
-/** Per-key records of a piece of input, under the analysis's policies (`shards: false`: without the shard). */
-export type RecordSink = (records: KeyRecord[]) => Promise<void> | void;
+/**
+ * A progress line on stderr while a long input streams — keys and keys/s, rewritten in place about four
+ * times a second — when stderr is a terminal (never in a pipe or a log, never on stdout). `-1` clears it.
+ */
+function progressLine(): (keys: number) => void {
+  if (!process.stderr.isTTY) return () => {};
+  const t0 = performance.now();
+  let last = t0;
+  let shown = false;
+  return (keys) => {
+    const now = performance.now();
+    if (keys < 0) {
+      if (shown) process.stderr.write('\r\x1b[K');
+      return;
+    }
+    if (now - last < 250) return;
+    last = now;
+    shown = true;
+    const rate = (keys / ((now - t0) / 1000) / 1e6).toFixed(2);
+    process.stderr.write(`\r${keys.toLocaleString('en')} keys · ${rate} M keys/s`);
+    // (For a pass without counting, `keys` is the line number reached: the same figure within blank lines.)
+  };
+}
+
+/** Where per-key output goes: records (objects), or their JSON lines as bytes (`--json`). */
+export type KeySink = { records: (records: KeyRecord[]) => Promise<void> | void } | { json: (bytes: Uint8Array) => Promise<void> | void };
+
+export interface KeysOptions {
+  sink?: KeySink;
+  /** Records carry the shard of each key (dist, diff; not slots). */
+  withShards?: boolean;
+  /** False: only the per-key output is wanted (slots), so a big input is not also counted and sampled. */
+  summary?: boolean;
+}
 
 /**
- * The keys of an analysis and their summary: read whole (patterns expanded) or streamed. `each` gets the
- * per-key records in input order, piece by piece, as they are made (never all of a stream at once).
+ * The keys of an analysis and their summary: read whole (patterns expanded) or streamed. The sink gets
+ * the per-key output in input order, piece by piece, as it is made (never all of a stream at once).
  */
-export async function analyzeKeys(input: KeyInput, a: ReadyAnalysis, each?: RecordSink, withShards = true): Promise<KeysSummary> {
+export async function analyzeKeys(input: KeyInput, a: ReadyAnalysis, options: KeysOptions & { summary: false }): Promise<null>;
+export async function analyzeKeys(input: KeyInput, a: ReadyAnalysis, options?: KeysOptions): Promise<KeysSummary>;
+export async function analyzeKeys(input: KeyInput, a: ReadyAnalysis, options: KeysOptions = {}): Promise<KeysSummary | null> {
+  const { sink, withShards = true, summary = true } = options;
   const shards = withShards ? a.layout : null;
-  const sides = (list: KeyList, tables: { main: SlotTable; compare: SlotTable | null }) => ({
-    main: { name: a.main.name, table: tables.main },
-    compare: a.compare && tables.compare ? { name: a.compare.name, table: tables.compare } : null,
-    list,
-  });
+  const emit = async (records: KeyRecord[]) => {
+    if (!sink) return;
+    if ('records' in sink) return sink.records(records);
+    await sink.json(utf8(records.map((r) => JSON.stringify(r) + '\n').join('')));
+    // (utf8 returns a new buffer: the sink may keep it.)
+  };
+  const recordsOf = (list: KeyList, main: SlotTable, compare: SlotTable | null, patternOf?: (i: number) => string | undefined) =>
+    keyListRecords(list, { name: a.main.name, table: main }, a.compare && compare ? { name: a.compare.name, table: compare } : null, shards, patternOf);
   if (input.text) {
     const text = analyzeKeyText(a, input.text);
-    if (each) {
-      const patterns = a.commands.patterns?.docs.keys.patterns ?? [];
-      const patternOf = (i: number) => (text.fromPattern && text.fromPattern[i] >= 0 ? patterns[text.fromPattern[i]].text : undefined);
-      const s = sides(text.list, text);
-      await each(keyListRecords(s.list, s.main, s.compare, shards, patternOf));
-    }
+    const patterns = a.commands.patterns?.docs.keys.patterns ?? [];
+    const patternOf = (i: number) => (text.fromPattern && text.fromPattern[i] >= 0 ? patterns[text.fromPattern[i]].text : undefined);
+    await emit(recordsOf(text.list, text.main, text.compare, patternOf));
     return text.summary;
   }
-  const stream = await input.stream(
-    a,
-    each &&
-      (async (chunk) => {
-        const list = parseKeyList(chunk.bytes, chunk.firstLine);
-        const s = sides(list, { main: slotTable(list, a.main.policy), compare: a.compare ? slotTable(list, a.compare.policy) : null });
-        await each(keyListRecords(list, s.main, s.compare, shards));
-      }),
-  );
-  return summarizeKeyStream(a, stream);
+  // JSON lines of one Redis or Standard policy are written straight from the bytes (RecordLineWriter,
+  // byte-identical to the records' JSON); anything else goes through the records.
+  const name = a.main.name;
+  const fast = sink && 'json' in sink && !a.compare && name !== 'custom' ? new RecordLineWriter(name, shards) : null;
+  const generic = (line: number, bytes: Uint8Array) => {
+    const list = parseKeyList(bytes, line);
+    const [record] = recordsOf(list, slotTable(list, a.main.policy), null);
+    return record ? JSON.stringify(record) : '';
+  };
+  const each = async (chunk: Chunk) => {
+    if (fast && sink && 'json' in sink) return sink.json(fast.write(chunk.bytes, chunk.firstLine, generic));
+    const list = parseKeyList(chunk.bytes, chunk.firstLine);
+    await emit(recordsOf(list, slotTable(list, a.main.policy), a.compare ? slotTable(list, a.compare.policy) : null));
+  };
+  if (!summary) {
+    await input.chunks(each);
+    return null;
+  }
+  return summarizeKeyStream(a, await input.stream(a, sink && each));
 }

@@ -1,11 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CHECK_USAGE, runCheck } from './check.ts';
-import { DIFF_USAGE, runDiff } from './diff.ts';
-import { DIST_USAGE, runDist } from './dist.ts';
-import { PATTERNS_USAGE, runPatterns } from './patterns.ts';
-import { REPORT_USAGE, runReport } from './report.ts';
-import { UsageError } from './setup.ts';
-import { runSlots, SLOTS_USAGE } from './slots.ts';
+import { VERSION } from '../core/index.ts';
+import { UsageError } from './errors.ts';
+import { CHECK_USAGE, DIFF_USAGE, DIST_USAGE, PATTERNS_USAGE, REPORT_USAGE, SLOTS_USAGE } from './usage.ts';
 
 const POLICY_ARGS = {
   policy: { type: 'string', default: 'redis' },
@@ -21,6 +17,7 @@ const TOPOLOGY_ARGS = {
 } as const;
 
 const USAGE = `Usage: hashslot <command> [options]
+       hashslot slots KEY…        (the slot of each key, like CLUSTER KEYSLOT)
 
 Commands:
   slots    hash slot and tag of each key under the Redis, Standard or Custom policy
@@ -31,7 +28,7 @@ Commands:
   patterns key patterns (user:{<uid>}:cart): what they hash, which share a slot for every id, and
            whether command templates are always single-slot; --fail-on for CI
 
-Run "hashslot <command> --help" for its options.
+Run "hashslot <command> --help" for its options; "hashslot --version" for the version.
 
 Exit status: 0; 1 when a --fail-on condition is found; 2 for bad usage or an input that cannot be used
 (an unreadable file, rules with errors, a topology that cannot be read); 3 for a bug in hashslot.`;
@@ -45,7 +42,7 @@ const TARGET = { target: { type: 'string', default: 'oss-cluster' } } as const;
 const SAMPLES = { samples: { type: 'string' } } as const;
 
 const COMMANDS = {
-  slots: { usage: SLOTS_USAGE, options: { ...POLICY_ARGS, ...IO, ...SAMPLES } },
+  slots: { usage: SLOTS_USAGE, options: { ...POLICY_ARGS, ...IO, ...SAMPLES }, keysAsArguments: true },
   check: { usage: CHECK_USAGE, options: { ...POLICY_ARGS, ...IO, ...TARGET } },
   dist: { usage: DIST_USAGE, options: { ...POLICY_ARGS, ...TOPOLOGY_ARGS, ...IO, ...SAMPLES } },
   diff: {
@@ -84,11 +81,15 @@ const COMMANDS = {
     usage: PATTERNS_USAGE,
     options: { ...POLICY_ARGS, ...IO, ...TARGET, commands: { type: 'string' }, 'fail-on': { type: 'string' }, samples: { type: 'string' } },
   },
-} satisfies Record<string, { usage: string; options: ParseArgsConfig['options'] }>;
+} satisfies Record<string, { usage: string; options: ParseArgsConfig['options']; keysAsArguments?: boolean }>;
 
-/** Entry point of the `hashslot` CLI; returns the exit code. */
+/** Entry point of the `hashslot` CLI; returns the exit code. A command's code is loaded only to run it. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(`hashslot ${VERSION}\n`);
+    return 0;
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(USAGE + '\n');
     return command === undefined ? 2 : 0;
@@ -97,16 +98,19 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`hashslot: unknown command "${command}"\n${USAGE}\n`);
     return 2;
   }
-  const { usage, options } = COMMANDS[command as keyof typeof COMMANDS];
+  const spec: { usage: string; options: ParseArgsConfig['options']; keysAsArguments?: boolean } = COMMANDS[command as keyof typeof COMMANDS];
   let v: Record<string, string | boolean | undefined>;
+  let positionals: string[];
   try {
-    v = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as typeof v;
+    const parsed = parseArgs({ args: rest, options: spec.options, strict: true, allowPositionals: spec.keysAsArguments === true });
+    v = parsed.values as typeof v;
+    positionals = parsed.positionals;
   } catch (e) {
-    process.stderr.write(`hashslot ${command}: ${(e as Error).message}\n${usage}\n`);
+    process.stderr.write(`hashslot ${command}: ${(e as Error).message}\n${spec.usage}\n`);
     return 2;
   }
   if (v.help) {
-    process.stdout.write(usage + '\n');
+    process.stdout.write(spec.usage + '\n');
     return 0;
   }
   const str = (name: string) => v[name] as string | undefined;
@@ -122,12 +126,14 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'check':
-        return await runCheck({ ...policy, ...io, target: str('target')! });
+        return await (await import('./check.ts')).runCheck({ ...policy, ...io, target: str('target')! });
       case 'dist':
-        return await runDist({ ...policy, ...topology, ...io, samples });
+        return await (await import('./dist.ts')).runDist({ ...policy, ...topology, ...io, samples });
       case 'diff':
-        if (!str('from') || !str('to')) throw new UsageError(`--from and --to are required\n${usage}`);
-        return await runDiff({
+        if (!str('from') || !str('to')) throw new UsageError(`--from and --to are required\n${spec.usage}`);
+        return await (
+          await import('./diff.ts')
+        ).runDiff({
           from: str('from')!,
           to: str('to')!,
           fromRules: str('from-rules'),
@@ -141,7 +147,9 @@ export async function main(argv: string[]): Promise<number> {
           ...io,
         });
       case 'report':
-        return await runReport({
+        return await (
+          await import('./report.ts')
+        ).runReport({
           ...policy,
           ...topology,
           input: str('input'),
@@ -154,9 +162,12 @@ export async function main(argv: string[]): Promise<number> {
           samples,
         });
       case 'patterns':
-        return await runPatterns({ ...policy, ...io, target: str('target')!, commands: str('commands'), failOn: str('fail-on'), samples });
+        return await (
+          await import('./patterns.ts')
+        ).runPatterns({ ...policy, ...io, target: str('target')!, commands: str('commands'), failOn: str('fail-on'), samples });
       default:
-        return await runSlots({ ...policy, ...io, samples });
+        if (positionals.length > 0 && io.input !== undefined) throw new UsageError('give keys as arguments or --input, not both');
+        return await (await import('./slots.ts')).runSlots({ ...policy, ...io, samples, keys: positionals });
     }
   } catch (e) {
     // Bad usage or an input that cannot be used: its message, exit 2. Anything else is a bug: one line, exit 3.

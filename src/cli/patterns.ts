@@ -11,7 +11,8 @@ import {
   type TemplateReport,
 } from '../core/index.ts';
 import { Out, readInput } from './io.ts';
-import { loadSetup, POLICY_HELP, prepare, UsageError, type SetupOptions } from './setup.ts';
+import { loadSetup, prepare, type SetupOptions } from './setup.ts';
+import { UsageError } from './errors.ts';
 
 export interface PatternsOptions extends Pick<SetupOptions, 'policy' | 'rules' | 'implicitShardKey' | 'engine' | 'target' | 'commands'> {
   failOn?: string;
@@ -19,33 +20,6 @@ export interface PatternsOptions extends Pick<SetupOptions, 'policy' | 'rules' |
   json: boolean;
   input?: string;
 }
-
-export const PATTERNS_USAGE = `Usage: hashslot patterns --policy redis|standard|custom [--rules FILE] [--commands FILE] [--target T]
-                        [--fail-on never|depends|error] [--samples N] [--json] [--input FILE]
-
-Answers schema questions for every id, not just sample keys. Key patterns come one per line from stdin
-or --input (plain keys may be mixed in; they are skipped here): user:{<uid>}:cart, session:<sid:hex32>,
-bull:{<queue>}:<job:int>, geo:<region:eu|us|ap>. Types: int, word (the default), str, uuid, date,
-hex<N>, a|b|c; a name means the same value everywhere; \\< is a literal <.
-Prints what each pattern hashes (with the values that change it), whether each pair of patterns shares
-a slot for the same values — always, never (except by chance, 1 in 16384) or depends, with example
-keys — and, with --commands, the same verdict for every command template (redis-cli syntax, MULTI …
-EXEC blocks allowed: MSET user:{<uid>}:a 1 user:{<uid>}:b 2) with a hash-tag fix.
-Redis and Standard are decided exactly; custom rules by sampling values through them (marked sampled),
-exactly when every placeholder has few values.
-
-${POLICY_HELP}
-  --commands FILE        command templates to check
-  --target T             deployment for template verdicts (default oss-cluster):
-                         ${TARGETS.join(' | ')}
-  --fail-on V            exit 1 when a template is not always accepted on the target: never, depends
-                         (never or depends), or error; several may be given, comma-separated
-  --samples N            custom rules: values sampled per question (default 400)
-  --json                 one JSON object per line: {"kind": "pattern" | "pair" | "template" | "diagnostic"
-                         | "summary", ...}
-  --input FILE           read patterns from FILE instead of stdin (a terminal on stdin counts as none)
-
-Exit status: 0, 1 for --fail-on findings, 2 for bad usage or a bad rules or commands file.`;
 
 const FAIL_ON = ['never', 'depends', 'error'] as const;
 

@@ -13,25 +13,12 @@ import {
   type Settings,
   type Target,
 } from '../core/index.ts';
+import { UsageError } from './errors.ts';
 
 /**
  * Every command turns its options into the core's inputs and settings here, and gets its analysis from
  * prepareAnalysis — the same assembly as the page's — so the same inputs give the same answer.
  */
-
-export const POLICY_HELP = `  --policy P             redis (open-source cluster hash tags, default), standard (Redis Cloud / Software
-                         default rules) or custom (needs --rules)
-  --rules FILE           custom rules, one PCRE rule per line, each with a group named tag
-  --implicit-shard-key   custom: hash the whole key when no rule matches (else the key is an error)
-  --engine E             regex engine for custom rules: bytecode (default) or re2 (re2-wasm, cross-check)`;
-
-export const TOPOLOGY_HELP = `  --shards N             Redis Software / Cloud layout: N even contiguous slot ranges (default 3)
-  --masters N            redis-cli --cluster create layout with N masters (its exact float32 split)
-  --topology FILE        a pasted CLUSTER NODES, CLUSTER SLOTS or CLUSTER SHARDS output (redis-cli, --raw or JSON)`;
-
-export const SAMPLES_HELP = `  --samples N            keys each key pattern stands for (default 32): a line like user:{<uid>}:cart in a key
-                         list up to 2 MiB is a pattern, as in the playground's Keys editor (quote it to make
-                         it a plain key); bigger key lists stream and every line is a plain key`;
 
 export interface SetupOptions {
   policy: string;
@@ -72,9 +59,6 @@ export interface Setup {
 }
 
 const POLICIES = ['redis', 'standard', 'custom'];
-
-/** Thrown for bad usage or an unreadable file: the message is printed, the exit status is 2. */
-export class UsageError extends Error {}
 
 async function readText(file: string, what: string): Promise<string> {
   try {

@@ -1,28 +1,14 @@
-import type { KeyRecord } from '../core/index.ts';
+import { utf8, type KeyRecord } from '../core/index.ts';
 import { Out, TableWriter } from './io.ts';
-import { analyzeKeys, openKeyInput } from './keys.ts';
-import { loadSetup, POLICY_HELP, prepare, SAMPLES_HELP, type SetupOptions } from './setup.ts';
+import { analyzeKeys, keyInputOf, openKeyInput } from './keys.ts';
+import { loadSetup, prepare, type SetupOptions } from './setup.ts';
 
 export interface SlotsOptions extends Pick<SetupOptions, 'policy' | 'rules' | 'implicitShardKey' | 'engine' | 'samples'> {
   json: boolean;
   input?: string;
+  /** Keys given as arguments: each is one line of a key list, as if read from stdin. */
+  keys?: string[];
 }
-
-export const SLOTS_USAGE = `Usage: hashslot slots --policy redis|standard|custom [--rules FILE] [--implicit-shard-key]
-                     [--json] [--input FILE] [--engine bytecode|re2] [--samples N]
-
-Reads keys (one per line; a line starting with " is a redis-cli quoted string) from stdin or --input
-and prints each key's hash slot and hashed tag under the chosen policy.
-
-${POLICY_HELP}
-${SAMPLES_HELP}
-  --json                 one JSON object per key, in input order (the record every per-key output uses):
-                         {"line": N, "key": "...", "slot": N, "tag": "...", "rule": R}; a key with no
-                         slot: {"line", "key", "error", "message"}; a line that cannot be read (bad
-                         quoting, a key over 16 MiB): {"line", "key": null, "error", "column", "message"}
-  --input FILE           read keys from FILE instead of stdin
-
-Exit status: 0 (per-key errors are results), 2 for bad usage or a bad rules file.`;
 
 /** Messages of errors listed under the table (a table cell is too narrow for them). */
 const MAX_NOTES = 100;
@@ -30,7 +16,7 @@ const MAX_NOTES = 100;
 /** `hashslot slots`: returns the exit code. */
 export async function runSlots(opts: SlotsOptions): Promise<number> {
   const setup = await loadSetup(opts);
-  const input = await openKeyInput(opts.input);
+  const input = opts.keys?.length ? keyInputOf(utf8(opts.keys.join('\n'))) : await openKeyInput(opts.input);
   const a = prepare(setup, input.text);
   const out = new Out();
   const withRule = a.main.name !== 'redis';
@@ -38,18 +24,18 @@ export async function runSlots(opts: SlotsOptions): Promise<number> {
   const notes: string[] = [];
   let unlisted = 0;
   const note = (text: string) => (notes.length < MAX_NOTES ? notes.push(text) : unlisted++);
-  await analyzeKeys(
-    input,
-    a,
-    async (records) => {
-      for (const r of records) {
-        if (!table) out.line(JSON.stringify(r));
-        else table.row(cells(r, withRule, note));
-      }
-      await out.drain();
-    },
-    false,
-  );
+  await analyzeKeys(input, a, {
+    sink: table
+      ? {
+          records: async (records) => {
+            for (const r of records) table.row(cells(r, withRule, note));
+            await out.drain();
+          },
+        }
+      : { json: (bytes) => out.bytes(bytes) },
+    withShards: false,
+    summary: false,
+  });
   if (table) {
     table.end();
     if (notes.length) out.line('');

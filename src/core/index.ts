@@ -120,3 +120,4 @@ export { hasByte, type AssertKind, type ByteSet, type Node as RuleNode } from '.
 export { alwaysSetsTag } from './rules/ruleset.ts';
 export { CRC_TABLES } from './slots/crc16.ts';
 export { rng } from './random.ts';
+export { RecordLineWriter, type ShardLabels } from './analysis/record-lines.ts';
