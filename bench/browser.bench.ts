@@ -84,7 +84,7 @@ interface Run {
 }
 
 /**
- * Page-side meters, as source text: tsx rewrites functions passed to page.evaluate (adding a helper
+ * Page-side meters, as source text: a bundler may rewrite functions passed to page.evaluate (adding a helper
  * the page does not have), so the code that runs in the page is kept as plain JavaScript.
  */
 const INSTALL_METERS = `(expectedText) => {

@@ -3,7 +3,7 @@
 // from any folder of a static host, with nothing but files.
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const port = Number(process.argv[2] ?? 4317);
@@ -20,24 +20,45 @@ const types = {
   '.ttf': 'font/ttf',
 };
 
-createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://x');
-  if (!url.pathname.startsWith(base)) {
-    res.writeHead(404).end('outside base path');
-    return;
+/**
+ * The file a request path names under `root`, or the HTTP status that refuses it: 404 outside the base
+ * path or for a missing file, 400 for a path that is not valid percent-encoding, 403 for anything that
+ * resolves outside `root` (`..`, encoded or not, also into a sibling folder whose name starts like root's).
+ */
+export function resolveRequest(root, base, pathname) {
+  if (!pathname.startsWith(base)) return { status: 404, body: 'outside base path' };
+  let decoded;
+  try {
+    decoded = decodeURIComponent(pathname.slice(base.length));
+  } catch {
+    return { status: 400, body: 'bad path' };
   }
-  let file = normalize(join(root, decodeURIComponent(url.pathname.slice(base.length))));
-  if (!file.startsWith(root)) {
-    res.writeHead(403).end();
-    return;
-  }
+  let file = normalize(join(root, decoded));
+  if (file !== root && !file.startsWith(root + sep)) return { status: 403, body: 'forbidden' };
   try {
     if (statSync(file).isDirectory()) file = join(file, 'index.html');
     statSync(file);
   } catch {
-    res.writeHead(404).end('not found');
-    return;
+    return { status: 404, body: 'not found' };
   }
-  res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-  createReadStream(file).pipe(res);
-}).listen(port, '127.0.0.1', () => console.log(`serving dist/ at http://127.0.0.1:${port}${base}`));
+  return { status: 200, file };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  createServer((req, res) => {
+    let url;
+    try {
+      url = new URL(req.url ?? '/', 'http://x');
+    } catch {
+      res.writeHead(400).end('bad request');
+      return;
+    }
+    const r = resolveRequest(root, base, url.pathname);
+    if (r.status !== 200) {
+      res.writeHead(r.status).end(r.body);
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[extname(r.file)] ?? 'application/octet-stream' });
+    createReadStream(r.file).pipe(res);
+  }).listen(port, '127.0.0.1', () => console.log(`serving dist/ at http://127.0.0.1:${port}${base}`));
+}

@@ -1,5 +1,5 @@
-import { type CommandReport, type TemplateReport } from '../core/index.ts';
-import { Out, readInput } from './io.ts';
+import { TARGETS, type CommandReport, type TemplateReport } from '../core/index.ts';
+import { Out, readLines } from './io.ts';
 import { loadSetup, prepare, type SetupOptions } from './setup.ts';
 
 export interface CheckOptions extends Pick<SetupOptions, 'policy' | 'rules' | 'implicitShardKey' | 'engine' | 'target'> {
@@ -13,18 +13,28 @@ const VERDICT_CODES = new Set(['crossslot', 'template-crossslot']);
 /** `hashslot check`: returns the exit code. */
 export async function runCheck(opts: CheckOptions): Promise<number> {
   const setup = await loadSetup(opts);
-  setup.sources.commands = await readInput(opts.input);
+  const input = await readLines(opts.input);
+  setup.sources.commands = input.bytes;
   setup.origin.commands = opts.input ?? 'stdin';
   const a = prepare(setup, null);
   const target = a.settings.target;
   const notes = new Map<number, string[]>();
+  // A line too long to be a command was never read: it is an error row of its own.
+  const refused = input.refused.map(({ line, message }) => ({
+    line,
+    kind: 'command' as const,
+    command: '',
+    keys: [],
+    slots: [],
+    verdicts: Object.fromEntries(TARGETS.map((t) => [t, { verdict: 'error' as const, reason: message }])) as CommandReport['verdicts'],
+  }));
   for (const d of a.problems.commands) {
     if (d.severity === 'info' || VERDICT_CODES.has(d.code)) continue;
     notes.set(d.line, [...(notes.get(d.line) ?? []), `${d.severity} ${d.code}: ${d.message} (column ${d.column})`]);
   }
   // Ordinary lines and template lines, in input order.
   const templates = new Map((a.commands.patterns?.report.templates ?? []).filter((t) => a.commands.templateLines.has(t.line)).map((t) => [t.line, t]));
-  const rows: (CommandReport | TemplateReport)[] = [...a.commands.reports, ...templates.values()].sort((x, y) => x.line - y.line);
+  const rows: (CommandReport | TemplateReport)[] = [...a.commands.reports, ...templates.values(), ...refused].sort((x, y) => x.line - y.line);
   const out = new Out();
   const counts = { ok: 0, crossslot: 0, error: 0, template: 0 };
   for (const r of rows) {

@@ -9,6 +9,9 @@ import {
   streamOptions,
   summarizeKeyStream,
   TEXT_KEYS_LIMIT,
+  lineTooLongMessage,
+  maxLineBytes,
+  unreadableRecord,
   type KeyList,
   type KeyRecord,
   type KeysSummary,
@@ -18,11 +21,11 @@ import {
   utf8,
 } from '../core/index.ts';
 import { loadWasmSlotter } from '../engines/scan/wasm-slotter.ts';
-import { lineChunks } from './io.ts';
+import { assertReadable, lineChunks, type LineChunk } from './io.ts';
 import { UsageError } from './errors.ts';
 
 /** A piece of the key input that ends at a line end, with the number of its first line. */
-export type Chunk = { bytes: Uint8Array; firstLine: number };
+export type Chunk = LineChunk;
 
 /**
  * The key input (stdin or a file), read the way the page reads keys: up to TEXT_KEYS_LIMIT it is read
@@ -54,12 +57,7 @@ export function keyInputOf(bytes: Uint8Array): KeyInput {
 /** Opens the key input; a terminal on stdin with no --input counts as no keys (never waits on it). */
 export async function openKeyInput(input: string | undefined): Promise<KeyInput> {
   if (input === undefined && process.stdin.isTTY) return keyInputOf(new Uint8Array());
-  if (input !== undefined && input !== '-') {
-    const info = await stat(input).catch((e: unknown) => {
-      throw readError(input, e);
-    });
-    if (info.isDirectory()) throw readError(input, Object.assign(new Error('directory'), { code: 'EISDIR' }));
-  }
+  await assertReadable(input);
   const chunks = lineChunks(input);
   const head: Chunk[] = [];
   let size = 0;
@@ -72,12 +70,12 @@ export async function openKeyInput(input: string | undefined): Promise<KeyInput>
         break;
       }
       head.push(next.value);
-      size += next.value.bytes.length;
+      size += next.value.refused ? next.value.refused.seen : next.value.bytes.length;
     }
   } catch (e) {
     throw readError(input, e);
   }
-  if (done) return keyInputOf(concatBytes(head.map((c) => c.bytes)));
+  if (done) return keyInputOf(concatBytes(head.map((c) => (c.refused ? new Uint8Array() : c.bytes))));
   // Every piece once, the buffered head first; a progress line on a terminal.
   const pass = async (take: (chunk: Chunk) => Promise<void> | void, count: () => number) => {
     const progress = progressLine();
@@ -102,7 +100,8 @@ export async function openKeyInput(input: string | undefined): Promise<KeyInput>
       const stream = new KeyStream({ ...streamOptions(a, slotter), totalBytes, keepSlots: false });
       await pass(
         async (chunk) => {
-          stream.push(chunk.bytes);
+          if (chunk.refused) stream.refuseLine(chunk.refused.seen, chunk.refused.firstByte);
+          else stream.push(chunk.bytes);
           await eachChunk?.(chunk);
         },
         () => stream.keys,
@@ -115,7 +114,7 @@ export async function openKeyInput(input: string | undefined): Promise<KeyInput>
       await pass(
         async (chunk) => {
           await eachChunk(chunk);
-          lines = chunk.firstLine;
+          lines = chunk.refused ? chunk.refused.line : chunk.firstLine;
         },
         () => lines,
       );
@@ -192,6 +191,10 @@ export async function analyzeKeys(input: KeyInput, a: ReadyAnalysis, options: Ke
     return record ? JSON.stringify(record) : '';
   };
   const each = async (chunk: Chunk) => {
+    if (chunk.refused) {
+      const { line, firstByte } = chunk.refused;
+      return emit([unreadableRecord(line, { code: 'key-too-long', column: 1, message: lineTooLongMessage(maxLineBytes(firstByte)) })]);
+    }
     if (fast && sink && 'json' in sink) return sink.json(fast.write(chunk.bytes, chunk.firstLine, generic));
     const list = parseKeyList(chunk.bytes, chunk.firstLine);
     await emit(recordsOf(list, slotTable(list, a.main.policy), a.compare ? slotTable(list, a.compare.policy) : null));

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { VERSION } from '../core/index.ts';
 import { UsageError } from './errors.ts';
+import { warn } from './io.ts';
 import { CHECK_USAGE, DIFF_USAGE, DIST_USAGE, PATTERNS_USAGE, REPORT_USAGE, SLOTS_USAGE } from './usage.ts';
 
 const POLICY_ARGS = {
@@ -95,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (!Object.hasOwn(COMMANDS, command)) {
-    process.stderr.write(`hashslot: unknown command "${command}"\n${USAGE}\n`);
+    warn(`hashslot: unknown command "${command}"\n${USAGE}`);
     return 2;
   }
   const spec: { usage: string; options: ParseArgsConfig['options']; keysAsArguments?: boolean } = COMMANDS[command as keyof typeof COMMANDS];
@@ -106,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
     v = parsed.values as typeof v;
     positionals = parsed.positionals;
   } catch (e) {
-    process.stderr.write(`hashslot ${command}: ${(e as Error).message}\n${spec.usage}\n`);
+    warn(`hashslot ${command}: ${(e as Error).message}\n${spec.usage}`);
     return 2;
   }
   if (v.help) {
@@ -172,10 +173,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     // Bad usage or an input that cannot be used: its message, exit 2. Anything else is a bug: one line, exit 3.
     if (e instanceof UsageError) {
-      process.stderr.write(`hashslot ${command}: ${e.message}\n`);
+      warn(`hashslot ${command}: ${e.message}`);
       return 2;
     }
-    process.stderr.write(`hashslot ${command}: internal error (a bug in hashslot, please report it): ${(e as Error)?.message ?? e}\n`);
+    warn(`hashslot ${command}: internal error (a bug in hashslot, please report it): ${(e as Error)?.message ?? e}`);
     return 3;
   }
 }

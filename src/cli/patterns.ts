@@ -4,13 +4,14 @@ import {
   TARGET_LABELS,
   TARGETS,
   verdictMatrix,
+  diagnostic,
   type Diagnostic,
   type Example,
   type PatternReport,
   type Target,
   type TemplateReport,
 } from '../core/index.ts';
-import { Out, readInput } from './io.ts';
+import { Out, readLines, warn } from './io.ts';
 import { loadSetup, prepare, type SetupOptions } from './setup.ts';
 import { UsageError } from './errors.ts';
 
@@ -31,9 +32,11 @@ export async function runPatterns(opts: PatternsOptions): Promise<number> {
   if (failOn.has('depends')) failOn.add('never');
   const setup = await loadSetup({ ...opts, samples: undefined, reviewSamples: opts.samples });
   // A schema is read whole, whatever its size: every line may be a pattern.
-  const keys = opts.input === undefined && process.stdin.isTTY ? new Uint8Array() : await readInput(opts.input);
-  const a = prepare(setup, keys, undefined, 'always');
+  const input = opts.input === undefined && process.stdin.isTTY ? { bytes: new Uint8Array(), refused: [] } : await readLines(opts.input);
+  const a = prepare(setup, input.bytes, undefined, 'always');
   const report = a.commands.patterns!.report;
+  // A line too long to be a pattern was never read: a diagnostic on its line.
+  for (const r of input.refused) report.keyDiagnostics.push(diagnostic('error', 'key-too-long', r.message, r.line, 1, 2));
   a.dispose();
   const target = a.settings.target;
 
@@ -44,7 +47,7 @@ export async function runPatterns(opts: PatternsOptions): Promise<number> {
   ].filter(({ d }) => d.severity !== 'info');
   if (opts.json) printJson(out, report, target, diagnostics);
   else {
-    for (const { file, d } of diagnostics) process.stderr.write(`${file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n`);
+    for (const { file, d } of diagnostics) warn(`${file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
     printText(out, report, target);
   }
   await out.end();

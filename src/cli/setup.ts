@@ -14,6 +14,7 @@ import {
   type Target,
 } from '../core/index.ts';
 import { UsageError } from './errors.ts';
+import { warn } from './io.ts';
 
 /**
  * Every command turns its options into the core's inputs and settings here, and gets its analysis from
@@ -173,11 +174,10 @@ export function prepare(setup: Setup, keyText: Uint8Array | null, names: OptionN
     ['rules', setup.origin.rules],
     ['rulesB', setup.origin.rulesB],
   ] as const) {
-    for (const d of problems[input])
-      if (d.severity !== 'error') process.stderr.write(`${file}:${d.line}:${d.column}: ${d.severity}: ${d.code}: ${d.message}\n`);
+    for (const d of problems[input]) if (d.severity !== 'error') warn(`${file}:${d.line}:${d.column}: ${d.severity}: ${d.code}: ${d.message}`);
   }
   const blocked = a.blockers.length > 0;
-  for (const d of problems.topology) if (d.severity !== 'error' || !blocked) process.stderr.write(`${located(setup.origin.topology, d, true)}\n`);
+  for (const d of problems.topology) if (d.severity !== 'error' || !blocked) warn(`${located(setup.origin.topology, d, true)}`);
   if (!blocked && a.ready) return a;
   a.dispose();
   const lines: string[] = [];

@@ -17,7 +17,7 @@ export {
 } from './slots/policy.ts';
 export { slotTable, INVALID_LINE, type SlotTable } from './slots/batch.ts';
 export { parseKeyList, keyAt, type KeyList } from './input/keylist.ts';
-export { MAX_KEY_BYTES, MAX_KEY_LABEL, keyTooLongMessage } from './input/limits.ts';
+export { MAX_KEY_BYTES, MAX_KEY_LABEL, keyTooLongMessage, lineTooLongMessage, maxLineBytes } from './input/limits.ts';
 export { display, quote, unquote } from './input/quote.ts';
 export { parseRules, MAX_RULES, MAX_RULE_BYTES, type RuleSet } from './rules/ruleset.ts';
 export type { CompiledRule, ParsedRule, RegexEngine } from './rules/engine.ts';
@@ -53,7 +53,7 @@ export { KeyStream, segmentOf, orderBySlot, type KeyStreamOptions, type Segment,
 export { migrationDiff, verdictChanges, type MigrationDiff, type MovedKey, type VerdictChange } from './distribution/migration.ts';
 export { markdownReport, mdText, mdCode, commandVerdictLine, FLUSH_WARNING, REPORT_LIMITS, type ReportInput } from './report/markdown.ts';
 export { shardRows, describeLayout, type ShardRow } from './report/shards.ts';
-export { csvKeys } from './report/csv.ts';
+export { csvKeys, guardFormula } from './report/csv.ts';
 export {
   parseKeyPatterns,
   isPatternLine,

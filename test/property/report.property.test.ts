@@ -113,10 +113,14 @@ describe('property: report output escaping (csv, markdown)', () => {
       fc.record({ line, key: fc.constant(null), error: nasty, column: line, message: nasty }),
     );
     const expected = (r: KeyRecord) => {
-      if (r.key === null) return [String(r.line), '', '', '', '', '', r.error];
-      if ('error' in r) return [String(r.line), r.key, '', '', '', '', r.error];
-      const shard = r.shard === undefined ? '' : (r.shard ?? 'no owner');
-      return [String(r.line), r.key, r.tag, String(r.slot), shard, r.rule === undefined ? '' : String(r.rule), ''];
+      const cells = (() => {
+        if (r.key === null) return [String(r.line), '', '', '', '', '', r.error];
+        if ('error' in r) return [String(r.line), r.key, '', '', '', '', r.error];
+        const shard = r.shard === undefined ? '' : (r.shard ?? 'no owner');
+        return [String(r.line), r.key, r.tag, String(r.slot), shard, r.rule === undefined ? '' : String(r.rule), ''];
+      })();
+      // A cell a spreadsheet would run as a formula reads back with its guard.
+      return cells.map((c) => (/^[=+\-@\t\r]/.test(c) ? `'${c}` : c));
     };
     fc.assert(
       fc.property(fc.array(row, { maxLength: 6 }), (rows) => {

@@ -34,6 +34,20 @@ export function keyTooLongForRulesMessage(length: number): string {
   );
 }
 
+/**
+ * The longest line that can hold a key within MAX_KEY_BYTES: a quoted line (starting with `"`) may write
+ * every byte as `\xHH`; any other line is the key itself, plus a CR. A reader refuses a longer line
+ * without holding it (a file with no line ends, `/dev/zero`), so memory stays bounded.
+ */
+export function maxLineBytes(firstByte: number): number {
+  return firstByte === 0x22 ? 4 * MAX_KEY_BYTES + 3 : MAX_KEY_BYTES + 1;
+}
+
+/** The message for a line longer than {@link maxLineBytes}. */
+export function lineTooLongMessage(limit: number): string {
+  return `line is over ${groupDigits(limit)} bytes, longer than any key within this tool's key size limit of ${MAX_KEY_LABEL} can be written: it is skipped`;
+}
+
 /** 16777216 → "16,777,216" (no locale data needed, so output is the same everywhere). */
 export function groupDigits(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');

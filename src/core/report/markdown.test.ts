@@ -276,3 +276,18 @@ describe('csvKeys', () => {
     expect(csvKeys([])).toBe('line,key,tag,slot,shard,rule,error\r\n');
   });
 });
+
+describe('csvKeys: spreadsheet formulas', () => {
+  it('a cell that starts like a formula is written as text (a leading quote); the rest as is', () => {
+    const csv = csvKeys([
+      { line: 1, key: '=HYPERLINK("http://x","y")', tag: '+1', slot: 5, shard: '@shard' },
+      { line: 2, key: '-2+3', error: 'no-rule-matched', message: 'm' },
+      { line: 3, key: 'plain=ok', tag: 'plain', slot: 1 },
+    ]);
+    expect(csv.split('\r\n').slice(1, 4)).toEqual([
+      `1,"'=HYPERLINK(""http://x"",""y"")",'+1,5,'@shard,,`,
+      `2,'-2+3,,,,,no-rule-matched`,
+      '3,plain=ok,plain,1,,,',
+    ]);
+  });
+});

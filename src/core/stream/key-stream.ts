@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import { diagnostic } from '../diagnostics.ts';
 import { parseKeyList } from '../input/keylist.ts';
-import { groupDigits, MAX_KEY_BYTES, MAX_KEY_LABEL } from '../input/limits.ts';
+import { groupDigits, lineTooLongMessage, maxLineBytes } from '../input/limits.ts';
 import { INVALID_LINE, slotTable } from '../slots/batch.ts';
 import { SLOT_COUNT } from '../slots/crc16.ts';
 import type { Policy } from '../slots/policy.ts';
@@ -30,7 +30,7 @@ export interface KeyStreamOptions {
   totalBytes: number;
   /** Keys kept (as bytes) for what needs every key's tag: hot tags, groups, co-location changes. */
   sampleKeys?: number;
-  /** A line longer than this is refused without being buffered (default: the longest line a key within the size limit can have). */
+  /** A line longer than this is refused without being buffered (default: maxLineBytes, the longest line a key within the size limit can have). */
   maxLineBytes?: number;
   /** Keep every key's slot (for paging, sorting and Explain); off for a one-pass summary in constant memory. */
   keepSlots?: boolean;
@@ -76,7 +76,7 @@ export class KeyStream {
   /** Bytes of an over-long line being skipped up to its LF. */
   private skipping = false;
   private readonly sample: BottomK;
-  private readonly maxLineBytes: number;
+  private readonly maxLineBytes: ((firstByte: number) => number) | number;
   private readonly keepSlots: boolean;
   /** Unreadable lines beyond the diagnostics kept. */
   private unlisted = 0;
@@ -87,9 +87,14 @@ export class KeyStream {
     const guess = this.keepSlots ? Math.max(1024, Math.ceil(options.totalBytes / 24)) : 0;
     this.slotsA = new Int16Array(guess);
     this.slotsB = options.compare ? new Int16Array(guess) : null;
-    this.sample = new BottomK(options.sampleKeys ?? 100_000);
+    this.sample = new BottomK(this.sampleSize);
     // Quoted, every byte of a key can take 4 (\xHH); plus the quotes and a CR.
-    this.maxLineBytes = options.maxLineBytes ?? 4 * MAX_KEY_BYTES + 3;
+    this.maxLineBytes = options.maxLineBytes ?? maxLineBytes;
+  }
+
+  /** Keys the sample holds at most: a stream with no more keys than this is sampled whole (every view exact). */
+  get sampleSize(): number {
+    return this.options.sampleKeys ?? 100_000;
   }
 
   /** Slot of key i under the main policy (negative: no slot). */
@@ -152,7 +157,8 @@ export class KeyStream {
     const complete = lastLf < 0 ? 0 : lastLf + 1;
     this.process(data, 0, complete);
     const rest = data.subarray(complete);
-    if (rest.length > this.maxLineBytes) this.refuseLongLine(rest.length);
+    const limit = rest.length ? this.limitFor(rest[0]) : 0;
+    if (rest.length > limit) this.refuseLongLine(rest.length, limit);
     else if (rest.length) this.carry = rest.slice();
   }
 
@@ -177,7 +183,21 @@ export class KeyStream {
     }
   }
 
-  private refuseLongLine(seen: number): void {
+  private limitFor(firstByte: number): number {
+    return typeof this.maxLineBytes === 'number' ? this.maxLineBytes : this.maxLineBytes(firstByte);
+  }
+
+  /**
+   * A line the reader refused itself (longer than maxLineBytes: it skipped it up to its LF without
+   * holding it): counted as an unreadable line of `seen` bytes, as if it had been pushed.
+   */
+  refuseLine(seen: number, firstByte: number): void {
+    this.refuseLongLine(seen, this.limitFor(firstByte));
+    this.lines++;
+    this.skipping = false;
+  }
+
+  private refuseLongLine(seen: number, limit: number): void {
     this.segments.push({ byteStart: this.bytesDone, byteEnd: this.bytesDone, firstKey: this.keys, firstLine: this.lines + 1 });
     this.append(INVALID_LINE, INVALID_LINE);
     this.invalid++;
@@ -185,17 +205,7 @@ export class KeyStream {
     if (this.options.compare) this.unplacedB++;
     if (this.diagnostics.length >= MAX_DIAGNOSTICS) this.unlisted++;
     else {
-      this.diagnostics.push(
-        diagnostic(
-          'error',
-          'key-too-long',
-          `line is over ${groupDigits(this.maxLineBytes)} bytes, ` +
-            `longer than any key within this tool's key size limit of ${MAX_KEY_LABEL} can be written: it is skipped`,
-          this.lines + 1,
-          1,
-          2,
-        ),
-      );
+      this.diagnostics.push(diagnostic('error', 'key-too-long', lineTooLongMessage(limit), this.lines + 1, 1, 2));
     }
     this.bytesDone += seen;
     this.skipping = true;

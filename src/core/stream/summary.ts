@@ -45,7 +45,8 @@ export function summarizeStream(stream: KeyStream, main: Policy, compare: Policy
       stopUnmatched: stream.stopUnmatched,
     };
   }
-  return { distribution: exact, migration, sampled: Math.min(sample.count, stream.keys) };
+  // No more keys than the sample holds: every readable key is in it, and the tag views are exact.
+  return { distribution: exact, migration, sampled: stream.keys <= stream.sampleSize ? stream.keys : sample.count };
 }
 
 /**
