@@ -20,9 +20,15 @@ export async function runDist(opts: DistOptions): Promise<number> {
   const sampled = keys.sampled < keys.keyCount;
   if (opts.json) {
     const { perSlot: _perSlot, perShard: _perShard, ...rest } = d;
-    out.line(
-      JSON.stringify({ summary: { policy: a.main.name, layout: a.layout.description, ...rest, sampled: sampled ? keys.sampled : undefined, shards: rows } }),
-    );
+    const summary = {
+      policy: a.main.name,
+      layout: a.layout.description,
+      ...rest,
+      sampled: sampled ? keys.sampled : undefined,
+      shards: rows,
+      portability: keys.portability,
+    };
+    out.line(JSON.stringify({ summary }));
   } else {
     const owners = rows.filter((r) => r.owner).length;
     out.line(
@@ -47,6 +53,16 @@ export async function runDist(opts: DistOptions): Promise<number> {
     );
     if (d.emptyShards.length) out.line(`empty shards: ${d.emptyShards.map((i) => a.layout.labels[i]).join(', ')}`);
     if (d.unassigned) out.line(`${d.unassigned} keys fall in slots no shard owns (row "no owner")`);
+    const p = keys.portability;
+    if (p.count > 0) {
+      const about = p.estimated ? '≈' : '';
+      out.line(
+        `not portable between Redis and Standard (an empty hash tag or several braces): ${about}${p.count} keys, ` +
+          `${about}${p.differ} of them in another slot under Standard`,
+      );
+      for (const e of p.examples.slice(0, 5))
+        out.line(`  ${e.key}: Redis ${e.redisSlot}, Standard ${e.standardSlot}${e.fix ? `; portable name ${e.fix}` : ''}`);
+    }
     out.line(sampled ? `hot tags (from a sample of ${keys.sampled} of ${keys.keyCount} keys):` : 'hot tags:');
     for (const t of d.hotTags.slice(0, 10)) {
       out.line(`  ${String(t.keys).padStart(9)}  ${(t.share * 100).toFixed(1).padStart(5)}%  slot ${String(t.slot).padStart(5)}  ${t.tag}`);

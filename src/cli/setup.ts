@@ -178,7 +178,11 @@ export function prepare(setup: Setup, keyText: Uint8Array | null, names: OptionN
   }
   const blocked = a.blockers.length > 0;
   for (const d of problems.topology) if (d.severity !== 'error' || !blocked) warn(`${located(setup.origin.topology, d, true)}`);
-  if (!blocked && a.ready) return a;
+  if (!blocked && a.ready) {
+    // Only with results: "the results are for it anyway" would be untrue of a run that stops.
+    for (const p of a.setup) warn(`hashslot: warning: ${p.message} The results are for it anyway. (${p.source})`);
+    return a;
+  }
   a.dispose();
   const lines: string[] = [];
   for (const b of a.blockers) {

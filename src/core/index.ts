@@ -108,7 +108,7 @@ export {
   type PreparedAnalysis,
   type ReadyAnalysis,
 } from './analysis/prepare.ts';
-export { analyzeKeyText, streamOptions, summarizeKeyStream, type KeyText, type KeysSummary } from './analysis/keys.ts';
+export { analyzeKeyText, streamOptions, summarizeKeyStream, type KeyStreamResult, type KeyText, type KeysSummary } from './analysis/keys.ts';
 export { keyListRecords, keyRecord, lineErrors, locateRecord, placement, unreadableRecord, type KeyRecord, type Placement } from './analysis/records.ts';
 export { reportInput, type ReportMeta } from './analysis/report.ts';
 export { explainKey, type ExplainStep, type Explanation } from './analysis/explain.ts';
@@ -121,3 +121,5 @@ export { alwaysSetsTag } from './rules/ruleset.ts';
 export { CRC_TABLES } from './slots/crc16.ts';
 export { rng } from './random.ts';
 export { RecordLineWriter, type ShardLabels } from './analysis/record-lines.ts';
+export { portabilityOf, PortabilityCounter, type PortabilityIssue, type PortabilityKind, type PortabilitySummary } from './analysis/portability.ts';
+export { setupProblems, type SetupProblem } from './analysis/setups.ts';

@@ -12,6 +12,8 @@ import type {
   LineRange,
   MigrationDiff,
   PatternReport,
+  PortabilitySummary,
+  SetupProblem,
   ReportMeta,
   Problems,
   Settings,
@@ -63,6 +65,8 @@ export interface ResultView {
   migration: (Omit<MigrationDiff, 'moved'> & { commands: VerdictChange[] }) | null;
   /** Key patterns and command templates (schema review): null when the inputs have no placeholder. */
   patterns: PatternReport | null;
+  /** Keys that hash, or may hash, differently under Redis and Standard. */
+  portability: PortabilitySummary;
 }
 
 export interface AnalysisResult {
@@ -70,6 +74,8 @@ export interface AnalysisResult {
   problems: Problems;
   /** Inputs the results need that cannot be used: what is not shown, and why. */
   blockers: Blocker[];
+  /** Policy and deployment combinations Redis does not offer: the results are for them anyway, marked so. */
+  setup: SetupProblem[];
   /** Null when a blocker leaves nothing to compute: the page shows the blockers instead. */
   view: ResultView | null;
   /** Hashed part of the first keys, as editor ranges on their lines (raw lines only). */

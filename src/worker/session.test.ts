@@ -32,9 +32,11 @@ const settings = (policy: Settings['policy'], compare: Settings['compare']): Set
 function exact(result: AnalysisResult) {
   const { millis: _m, highlights: _h, file: _f, view, ...outside } = result;
   const r = view!;
-  const { hotTags: _t, groups: _g, sampled: _n, migration, ...rest } = r;
+  // From the sample: hot tags, groups, and whether the portability counts are estimates.
+  const { hotTags: _t, groups: _g, sampled: _n, migration, portability, ...rest } = r;
+  const { estimated: _e, ...portable } = portability;
   const { split: _s, merged: _me, splitCount: _sc, mergedCount: _mc, ...moves } = migration ?? { split: 0, merged: 0, splitCount: 0, mergedCount: 0 };
-  return { ...outside, ...rest, perSlot: Array.from(r.perSlot), slotShard: Array.from(r.slotShard), moves };
+  return { ...outside, ...rest, portable, perSlot: Array.from(r.perSlot), slotShard: Array.from(r.slotShard), moves };
 }
 
 describe('AnalysisSession: a key file equals the same keys pasted', async () => {

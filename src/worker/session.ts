@@ -138,8 +138,8 @@ export class AnalysisSession {
       this.lastFile = { blob: file, dependsOn, keys };
     }
     const stream = keys.stream;
-    prepared.problems.keys = stream.diagnostics;
-    const summary = summarizeKeyStream(prepared, stream);
+    const { summary, diagnostics } = summarizeKeyStream(prepared, stream);
+    prepared.problems.keys = diagnostics;
     this.adopt({
       prepared,
       ready: {
@@ -172,7 +172,8 @@ export class AnalysisSession {
 
   private blocked(prepared: PreparedAnalysis, t0: number, file: AnalysisResult['file']): AnalysisResult {
     this.adopt({ prepared, ready: null });
-    return { problems: prepared.problems, blockers: prepared.blockers, view: null, highlights: [], commandKeyRanges: [], file, millis: performance.now() - t0 };
+    const { problems, blockers, setup } = prepared;
+    return { problems, blockers, setup, view: null, highlights: [], commandKeyRanges: [], file, millis: performance.now() - t0 };
   }
 
   private result(a: ReadyAnalysis, keys: KeysSummary, highlights: LineRange[], file: AnalysisResult['file'], t0: number): AnalysisResult {
@@ -197,10 +198,12 @@ export class AnalysisSession {
       commands: a.commands.rows,
       migration,
       patterns: a.commands.patterns?.report ?? null,
+      portability: keys.portability,
     };
     return {
       problems: a.problems,
       blockers: a.blockers,
+      setup: a.setup,
       view,
       highlights,
       commandKeyRanges: a.commands.keyRanges,

@@ -17,7 +17,11 @@ import {
 import { hasPlaceholder } from '../patterns/language/parse.ts';
 import { templateUnits } from '../patterns/language/templates.ts';
 import type { Policy } from '../slots/policy.ts';
+import { concatBytes } from '../bytes.ts';
 import type { Settings } from './inputs.ts';
+import { portabilityOf } from './portability.ts';
+
+const PLACEHOLDER = new Uint8Array([0x78]);
 import type { PolicySide } from './policies.ts';
 
 /** One ordinary command line as the Commands view shows it: the verdict on the chosen target, and on every target. */
@@ -97,6 +101,24 @@ export function analyzeCommandInputs(
     diagnostics.push(diagnostic('warning', 'crossslot', `CROSSSLOT: ${v.reason}${fix}`, r.line, from, to));
   }
   if (patterns) {
+    // A pattern written with an empty tag or several braces: its keys may hash differently under Redis and Standard.
+    for (const p of patterns.docs.keys.patterns) {
+      // The pattern's braces as written; a placeholder stands as one ordinary byte (it is not `{}`).
+      const literal = concatBytes(p.parts.map((part) => (part.kind === 'lit' ? part.bytes : PLACEHOLDER)));
+      const issue = portabilityOf(literal);
+      if (issue) {
+        const uses = issue.kind === 'empty-tag' ? 'an empty hash tag {}' : 'several braces';
+        patterns.report.keyDiagnostics.push(
+          diagnostic(
+            'warning',
+            'not-portable',
+            `this pattern uses ${uses}: its keys may hash differently under Redis and Standard; Redis Cloud advises against it`,
+            p.line,
+            1,
+          ),
+        );
+      }
+    }
     const seen = new Set(tokenized.diagnostics.map((d) => `${d.line}:${d.code}`));
     for (const d of patterns.report.commandDiagnostics) if (d.severity !== 'info' && !seen.has(`${d.line}:${d.code}`)) diagnostics.push(d);
     for (const t of patterns.report.templates) {

@@ -9,6 +9,7 @@ import { analyzeCommandInputs, type CommandsPart } from './commands.ts';
 import type { AnalysisSources, Problems, Settings } from './inputs.ts';
 import { buildLayout, type Layout } from './layout.ts';
 import { buildPolicies, type PolicySide } from './policies.ts';
+import { setupProblems, type SetupProblem } from './setups.ts';
 
 /** Everything an analysis computes apart from the keys, for every surface: the page's worker, the CLI, exports. */
 interface PreparedBase {
@@ -17,6 +18,8 @@ interface PreparedBase {
   problems: Problems;
   /** Inputs a result needs that cannot be used; results that need them are not computed. */
   blockers: Blocker[];
+  /** Policy and deployment combinations Redis does not offer (results are computed, and marked so). */
+  setup: SetupProblem[];
   /** Frees the policies' engine resources. */
   dispose(): void;
 }
@@ -71,12 +74,13 @@ export function prepareAnalysis(
   // the Topology editor with them only when the topology is pasted.
   problems.topology = built.diagnostics;
   const blockers = [...policies.blockers, ...(built.blocker ? [built.blocker] : [])];
+  const commandText = typeof sources.commands === 'string' ? utf8(sources.commands) : sources.commands;
+  const setup = setupProblems(settings, hasContent(commandText));
   const dispose = () => {
     policies.main?.policy.dispose();
     policies.compare?.policy.dispose();
   };
   const { main, compare } = policies;
-  const commandText = typeof sources.commands === 'string' ? utf8(sources.commands) : sources.commands;
   if (!main || !built.layout) {
     // What the other inputs say about themselves stays visible while nothing can be computed.
     problems.commands = tokenizeCommands(commandText).diagnostics.filter((d) => d.severity !== 'info');
@@ -85,10 +89,16 @@ export function prepareAnalysis(
         ? parsePatternDocuments({ keys: keyText, commands: commandText }).keyDiagnostics
         : parseKeyList(keyText).diagnostics;
     }
-    return { ready: false, settings, problems, blockers, dispose };
+    return { ready: false, settings, problems, blockers, setup, dispose };
   }
   const commands = analyzeCommandInputs(commandText, keyText, main, compare, built.layout, settings, options.review ?? 'auto');
   problems.commands = commands.diagnostics;
   if (commands.patterns && keyText) problems.keys = commands.patterns.report.keyDiagnostics;
-  return { ready: true, settings, problems, blockers, dispose, main, compare, layout: built.layout, commands };
+  return { ready: true, settings, problems, blockers, setup, dispose, main, compare, layout: built.layout, commands };
+}
+
+/** Whether a commands input holds anything besides blanks (only then are there verdicts). */
+function hasContent(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return true;
+  return false;
 }

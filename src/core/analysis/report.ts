@@ -42,6 +42,8 @@ export function reportInput(a: ReadyAnalysis, keys: KeysSummary, meta: ReportMet
     warnings: commands.warnings,
     sampledKeys: keys.sampled,
     patternKeys: keys.patternKeys,
+    portability: keys.portability,
+    setup: a.setup,
     patterns: commands.patterns?.report ?? null,
   };
 }

@@ -5,6 +5,8 @@ import type { MigrationDiff, VerdictChange } from '../distribution/migration.ts'
 import type { PatternReport } from '../patterns/review/analysis.ts';
 import { describeHashing } from '../patterns/reasoning/model.ts';
 import type { TemplateReport } from '../patterns/review/template-verdicts.ts';
+import type { PortabilitySummary } from '../analysis/portability.ts';
+import type { SetupProblem } from '../analysis/setups.ts';
 import type { PolicyName } from '../slots/policy.ts';
 import { append, maxOf } from '../arrays.ts';
 import { NO_OWNER, type ShardRow } from './shards.ts';
@@ -45,6 +47,10 @@ export interface ReportInput {
   patterns?: PatternReport | null;
   /** Of `keyCount`, the sample keys key patterns stand for. */
   patternKeys?: number;
+  /** Keys that hash, or may hash, differently under Redis and Standard. */
+  portability?: PortabilitySummary;
+  /** Policy and deployment combinations Redis does not offer. */
+  setup?: SetupProblem[];
 }
 
 /** Said wherever a policy change is discussed (the CLI's `diff` prints it too). */
@@ -216,6 +222,8 @@ export function markdownReport(input: ReportInput): string {
     mdText(input.layout),
   ];
   out.push(summary.join(' · '), '', commandVerdictLine(input.commands, target, input.patterns?.templates));
+  for (const p of input.setup ?? [])
+    out.push('', `> ⚠️ **A setup Redis does not offer:** ${mdText(p.message)} The verdicts below are for it anyway. Source: <${p.source}>`);
 
   // Policy and topology.
   const policyLines = (name: PolicyName, rules: string[] | undefined) => {
@@ -304,6 +312,8 @@ export function markdownReport(input: ReportInput): string {
     append(groupLines, leftOut(d.groupCount, groups.length, 'group', ` (${plural(hiddenKeys, 'key')})`));
     section('Co-location groups', d.groupCount === 0 ? ['No slot holds two keys: no keys can be used together in multi-key commands.'] : groupLines);
   }
+
+  if (input.keyCount > 0 && input.portability) section('Portability between Redis and Standard', portabilityLines(input.portability, input));
 
   // Failing commands.
   const commands = input.commands.filter((r) => r.kind === 'command');
@@ -468,6 +478,45 @@ function patternLines(pr: PatternReport, target: Target): string[] {
           return [String(t.line), mdCode([t.command, ...t.keys].join(' '), true), mark, mdText(v.reason), t.fix ? mdCode(t.fix.join(' '), true) : ''];
         }),
       ),
+    );
+  }
+  return lines;
+}
+
+/**
+ * Keys with an empty hash tag or several braces, which Redis Cloud advises against "to allow seamless
+ * transition between hashing policies": how many, which hash differently today, and portable names.
+ */
+function portabilityLines(p: PortabilitySummary, input: ReportInput): string[] {
+  const about = p.estimated ? '≈ ' : '';
+  if (p.count === 0) return ['No key uses an empty hash tag or several braces: every key hashes the same under Redis and Standard.'];
+  const lines = [
+    `⚠️ ${about}${plural(p.count, 'key uses', 'keys use')} an empty hash tag \`{}\` or several braces, which Redis Cloud advises against ` +
+      `to allow a change of hashing policy; ${about}${plural(p.differ, 'of them hashes', 'of them hash')} ` +
+      'to another slot under Standard than under Redis today' +
+      (p.estimated ? ' (estimated from the uniform sample).' : '.'),
+    '',
+  ];
+  append(
+    lines,
+    table(
+      ['Line', 'Key', 'Redis slot', 'Standard slot', 'Portable name (same slot under both)'],
+      'rlrrl',
+      p.examples.map((e) => [
+        e.line > 0 ? String(e.line) : '—',
+        mdCode(e.key, true),
+        String(e.redisSlot),
+        String(e.standardSlot),
+        e.fix ? mdCode(e.fix, true) : '_none keeps its slot_',
+      ]),
+    ),
+  );
+  append(lines, leftOut(p.count, p.examples.length, 'key'));
+  if (input.target === 'enterprise-oss-api' && input.policy === 'standard' && p.differ > 0) {
+    lines.push(
+      '',
+      `With the OSS Cluster API, cluster clients compute slots the open-source (Redis) way. What a Standard database does with ` +
+        `${about}${plural(p.differ, 'key', 'keys')} whose Standard slot differs is not documented: **unknown**, not fine.`,
     );
   }
   return lines;

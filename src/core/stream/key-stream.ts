@@ -135,6 +135,11 @@ export class KeyStream {
     return this.sample.lines();
   }
 
+  /** The input line number of each sampled line, in the order of sampleLines(). */
+  sampleLineNumbers(): number[] {
+    return this.sample.lineNumbers();
+  }
+
   /** Feeds the next bytes of the input. The chunk may be reused by the caller afterwards. */
   push(chunk: Uint8Array): void {
     let data = chunk;
@@ -243,7 +248,7 @@ export class KeyStream {
       const next = lf < 0 ? bytes.length : lf;
       lineCount++;
       if (next > p && !(next === p + 1 && bytes[p] === CR)) {
-        if (sample.wants(key)) sample.add(key, bytes.subarray(p, next));
+        if (sample.wants(key)) sample.add(key, bytes.subarray(p, next), seg.firstLine + lineCount - 1);
         key++;
       }
       p = next + 1;
@@ -330,6 +335,7 @@ class BottomK {
   // A max-heap on priority: the root is the key to drop when a lower one comes.
   private readonly prio: Uint32Array;
   private readonly index: Float64Array;
+  private readonly lineNo: Float64Array;
   private readonly start: Uint32Array;
   private readonly length: Uint32Array;
   private size = 0;
@@ -340,6 +346,7 @@ class BottomK {
   constructor(private readonly k: number) {
     this.prio = new Uint32Array(k);
     this.index = new Float64Array(k);
+    this.lineNo = new Float64Array(k);
     this.start = new Uint32Array(k);
     this.length = new Uint32Array(k);
   }
@@ -348,7 +355,7 @@ class BottomK {
     return this.k > 0 && (this.size < this.k || priority(i) < this.prio[0]);
   }
 
-  add(i: number, line: Uint8Array): void {
+  add(i: number, line: Uint8Array, lineNo: number): void {
     const p = priority(i);
     let at: number;
     if (this.size < this.k) {
@@ -374,12 +381,14 @@ class BottomK {
     }
     this.prio[at] = p;
     this.index[at] = i;
+    this.lineNo[at] = lineNo;
     this.store(at, line);
   }
 
   private move(from: number, to: number): void {
     this.prio[to] = this.prio[from];
     this.index[to] = this.index[from];
+    this.lineNo[to] = this.lineNo[from];
     this.start[to] = this.start[from];
     this.length[to] = this.length[from];
   }
@@ -411,7 +420,7 @@ class BottomK {
 
   /** The kept lines in input order, each ended by LF. */
   lines(): Uint8Array {
-    const order = Array.from({ length: this.size }, (_, j) => j).sort((x, y) => this.index[x] - this.index[y]);
+    const order = this.order();
     const out = new Uint8Array(order.reduce((n, j) => n + this.length[j] + 1, 0));
     let at = 0;
     for (const j of order) {
@@ -420,6 +429,15 @@ class BottomK {
       out[at++] = LF;
     }
     return out;
+  }
+
+  /** The kept lines' line numbers, in input order. */
+  lineNumbers(): number[] {
+    return this.order().map((j) => this.lineNo[j]);
+  }
+
+  private order(): number[] {
+    return Array.from({ length: this.size }, (_, j) => j).sort((x, y) => this.index[x] - this.index[y]);
   }
 }
 
