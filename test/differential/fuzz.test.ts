@@ -18,8 +18,13 @@ describe(`random rules vs pcre2test (seed ${SEED}, ${RULES} rules)`, () => {
     const bad: object[] = [];
     rules.forEach((rule, r) => {
       const set = parseRules(rule);
-      if (!set.ok) {
-        bad.push({ rule, ours: set.diagnostics.map((d) => d.code), pcre: pcre[r][0]?.error ?? 'compiles' });
+      const pcreRefuses = pcre[r][0]?.error?.startsWith('compile error') ?? false;
+      // PCRE's compiled-size limit depends on how it was built (LINK_SIZE) and differs between PCRE1 and
+      // PCRE2: not modelled (README, "What is not built yet").
+      if (pcre[r][0]?.error?.includes('regular expression is too large')) return;
+      // Refused by both (PCRE's own limits, such as "regular expression is too large", included) is agreement.
+      if (!set.ok || pcreRefuses) {
+        if (set.ok !== !pcreRefuses) bad.push({ rule, ours: set.diagnostics.map((d) => d.code), pcre: pcre[r][0]?.error ?? 'compiles' });
         return;
       }
       const ours = runPolicy(customPolicy(rule), keys);
@@ -128,6 +133,33 @@ const CORPUS = [
   '(?<tag>a{1,2,3})',
   '(?<tag>a{ 1})',
   '(?<tag>x*+)',
+  // Issue 20: what PCRE refuses that we used to accept, and what it accepts that we used to refuse.
+  '(?<tag>a)[:-:]',
+  '(?<tag>)[:\\:]',
+  '(?<tag>[[:a<lpha:]]+)',
+  '(?<tag>[[:<:]a])',
+  '(?<tag>[[:]])',
+  '(?<tag>[[::]])',
+  '(?<tag>\\N{3})',
+  '(?<tag>\\N{3,})',
+  '(?<tag>\\N{,3})',
+  '(*CR)(*BSR_ANYCRLF)(?<tag>a)',
+  '(*LIMIT_MATCH=)(?<tag>a)',
+  '(*cr)(?<tag>a)',
+  '(?<tag>a)(*CR)',
+  '(*FOO)(?<tag>a)',
+  '(?<tag>(?C256))',
+  '(?<tag>(?C~x~))',
+  '(?<tag>(?C"a""b"))',
+  '(?<tag>(?C1)*)',
+  '(?|(?<tag>a)|(?<x>b))',
+  '(?|(?<tag>a)|(b)(?<tag>c))',
+  '(?<tag>\\p{Latin})',
+  '(?<tag>\\p{lu})',
+  '(?<tag>\\p{Foo})',
+  '(?<tag>\\X)',
+  '(?<tag>[[:<:]]*)',
+  '(?<tag>(?:a)*+)',
 ];
 
 describe('rule syntax: accepted and refused exactly as PCRE2 does', () => {

@@ -46,6 +46,8 @@ export interface PcreJob {
   pattern: string;
   subjects: Uint8Array[];
   caseless?: boolean;
+  /** Compile with PCRE2_NO_AUTO_POSSESS: the rule as written, without PCRE's auto-possessification. */
+  noAutoPossess?: boolean;
 }
 
 // ---------------------------------------------------------------------------
@@ -73,9 +75,10 @@ function patternBytes(pattern: string): Buffer {
  * matching semantics we promise (bytes) and the way pcre2test prints text.
  * info prints the name table; allcaptures lists every group, set or not.
  */
-function patternLine(pattern: string, caseless: boolean): string {
+function patternLine(pattern: string, caseless: boolean, noAutoPossess = false): string {
   const modifiers = ['hex', 'anchored', 'never_utf', 'info', 'allcaptures', 'allaftertext'];
   if (caseless) modifiers.push('caseless');
+  if (noAutoPossess) modifiers.push('no_auto_possess');
   return `/${patternBytes(pattern).toString('hex')}/${modifiers.join(',')}`;
 }
 
@@ -127,7 +130,7 @@ function buildScript(jobs: PcreJob[]): Script {
   const lines = [SUBJECT_DEFAULTS];
   const steps: Step[] = [{ kind: 'command' }];
   jobs.forEach((job, j) => {
-    lines.push(patternLine(job.pattern, job.caseless ?? false));
+    lines.push(patternLine(job.pattern, job.caseless ?? false, job.noAutoPossess));
     steps.push({ kind: 'pattern', job: j });
     job.subjects.forEach((subject, index) => {
       lines.push(subjectLine(subject));
@@ -406,4 +409,33 @@ export async function pcreMatchMany(jobs: PcreJob[]): Promise<PcreResult[][]> {
 export async function pcreCompileError(pattern: string): Promise<string | null> {
   const { compileErrors } = await runPcre2test([{ pattern, subjects: [] }]);
   return compileErrors[0];
+}
+
+/**
+ * PCRE2's compiled code for each pattern as `pcre2test -B` lists it, one opcode per line (trimmed): a
+ * repeat PCRE made possessive ends in `+` after its quantifier (`a*+`, `\\d{0,3}+`). Null for a
+ * pattern that does not compile.
+ */
+export async function pcreBincode(patterns: string[]): Promise<(string[] | null)[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'pcre2-bincode-'));
+  try {
+    const input = join(dir, 'input.txt');
+    const lines = patterns.map((p) => `/${patternBytes(p).toString('hex')}/hex,never_utf,bincode\n`);
+    await writeFile(input, lines.join('\n'), 'latin1');
+    const out: (string[] | null)[] = [];
+    let current: string[] | null = null;
+    let inCode = false;
+    await streamLines(findExecutable('pcre2test', 'pcre2-utils'), ['-q', input], (line) => {
+      if (line.startsWith('/')) {
+        current = [];
+        out.push(current);
+        inCode = false;
+      } else if (line.startsWith('Failed:')) out[out.length - 1] = null;
+      else if (line.startsWith('-----')) inCode = !inCode;
+      else if (inCode && current) current.push(line.trim());
+    });
+    return out;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -1,22 +1,74 @@
 /**
  * Syntax tree of one rule, in PCRE's non-UTF byte semantics: every set is a set of bytes, every
- * option (case folding, dot-all …) is already applied, so engines need no flags.
+ * option (case folding, dot-all, the newline convention …) is already applied, so engines need no flags.
  */
 export type Node =
   | { t: 'empty' }
-  | { t: 'set'; set: ByteSet }
+  | SetNode
   | { t: 'seq'; items: Node[] }
   | { t: 'alt'; alts: Node[] }
-  | { t: 'group'; name: string | null; body: Node }
-  | { t: 'repeat'; min: number; max: number; greedy: boolean; body: Node }
-  | { t: 'assert'; kind: AssertKind }
-  | { t: 'newline' };
+  /**
+   * `number`: the capture number, 0 for a group that does not capture. `tag`: that number is the one
+   * named `tag` (in a branch reset `(?|…)` groups of several alternatives share numbers, named or not).
+   */
+  | { t: 'group'; name: string | null; number: number; tag: boolean; body: Node }
+  | RepeatNode
+  | { t: 'assert'; kind: AssertKind; nl: NewlineKind }
+  /** \R: CRLF as one unit, or one of LF VT FF CR NEL (only CR LF with (*BSR_ANYCRLF)); atomic. */
+  | { t: 'newline'; anycrlf: boolean }
+  /** \X: an extended grapheme cluster; over Latin-1 code points that is CRLF or any one byte (atomic). */
+  | { t: 'cluster' };
+
+/**
+ * One byte of a class. `crlf`: under the (*CRLF) convention `.` and `\N` match any byte except a CR
+ * that starts a CRLF, which no byte set can say. `item` is what PCRE compiles it to: auto-possessification
+ * (see possess.ts) judges pairs of these opcodes, not byte sets, and is part of what the server runs.
+ */
+export interface SetNode {
+  t: 'set';
+  set: ByteSet;
+  crlf?: boolean;
+  item: Item;
+}
+
+/**
+ * PCRE's single-character opcodes. `char`/`not`: OP_CHAR(I) / OP_NOT(I) with the byte and, caseless,
+ * its other case; `type`: \d \D \s \S \w \W \h \H \v \V, `any` (`.`, `\N`: OP_ANY), `allany` (`.` with
+ * (?s), `\C`); `class`: OP_CLASS / OP_NCLASS (the set); `prop`: a Unicode property or a class holding
+ * one (`Any` and `Xuc` PCRE never compares; the others by their sets).
+ */
+export type Item =
+  { k: 'char' | 'not'; chars: number[] } | { k: 'type'; type: TypeName } | { k: 'class' } | { k: 'prop'; comparable: boolean; inClass: boolean };
+
+export type TypeName = 'D' | 'd' | 'S' | 's' | 'W' | 'w' | 'any' | 'allany' | 'H' | 'h' | 'V' | 'v';
+
+/**
+ * `possessive`: the repeat never gives back what it took, either written so (`a*+`) or because PCRE's
+ * auto-possessification made it so (filled in by possess.ts, per copy when a group repeat is
+ * replicated: `copies[i]` for the i-th time the compiler emits this node).
+ */
+export interface RepeatNode {
+  t: 'repeat';
+  min: number;
+  max: number;
+  greedy: boolean;
+  /** Written possessive (`*+`, `++`, `?+`, `{n,m}+`). */
+  possessive: boolean;
+  body: Node;
+  /** PCRE's auto-possessification of each emitted copy; absent or shorter: not possessive. */
+  auto?: boolean[];
+}
 
 /**
  * Zero-width assertions. `bos` \A and ^ (no m); `mbol` ^ with (?m); `eos` \z; `eosnl` $ and \Z
- * (end, or before a final LF); `meol` $ with (?m); `word`/`nonword` \b and \B.
+ * (end, or before a final newline); `meol` $ with (?m); `word`/`nonword` \b and \B; `wordstart` /
+ * `wordend` [[:<:]] and [[:>:]] (PCRE's \b(?=\w) and \b(?<=\w)). `nl` is the newline convention
+ * the line assertions use.
  */
-export type AssertKind = 'bos' | 'mbol' | 'eos' | 'eosnl' | 'meol' | 'word' | 'nonword';
+export type AssertKind = 'bos' | 'mbol' | 'eos' | 'eosnl' | 'meol' | 'word' | 'nonword' | 'wordstart' | 'wordend';
+
+/** PCRE's newline conventions: (*LF) is the default; (*CR), (*CRLF), (*ANYCRLF), (*ANY), (*NUL). */
+export type NewlineKind = 'lf' | 'cr' | 'crlf' | 'anycrlf' | 'any' | 'nul';
 
 /** 256-bit byte set. */
 export type ByteSet = Uint8Array;

@@ -12,9 +12,9 @@ export function createBytecodeEngine(): RegexEngine {
   return {
     name: 'bytecode',
     compile(rule: ParsedRule): CompiledRule {
-      const prog = compileProgram(rule.ast);
+      const prog = compileProgram(rule.ast, rule.notEmpty);
       return {
-        exec: (bytes, start, end, out) => (Matcher.fits(prog, end - start) ? matcher.exec(prog, bytes, start, end, out) : null),
+        exec: (bytes, start, end, out) => (Matcher.fits(prog, end - start) ? matcher.run(prog, bytes, start, end, out) : null),
         dispose() {},
       };
     },

@@ -13,6 +13,13 @@ export interface ParsedRule {
   ast: Node;
   /** The `tag` group may not take part in a match (optional, in one alternative …). */
   tagMayBeUnset: boolean;
+  /** (*NOTEMPTY): an empty match is no match. */
+  notEmpty: boolean;
+  /**
+   * Every possessive repeat (written, or made so by PCRE's auto-possessification) gives back nothing
+   * a following item could use: an engine without possessive repeats matches the same.
+   */
+  possessiveHarmless: boolean;
 }
 
 /** A rule prepared by an engine. */

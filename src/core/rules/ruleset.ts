@@ -4,6 +4,7 @@ import type { Node } from './ast.ts';
 import type { ParsedRule } from './engine.ts';
 import { compileProgram, ProgramTooLarge, type Program } from './program.ts';
 import { parseRule } from './parse.ts';
+import { autoPossessify } from './possess.ts';
 
 /** Redis Cloud / Software limits for custom rules. */
 export const MAX_RULES = 32;
@@ -61,8 +62,10 @@ export function parseRules(text: string): RuleSet {
       diagnostics.push(diagnostic('error', 'missing-tag', 'rule has no group named tag, e.g. (?<tag>…): nothing to hash', line, 1, endCol));
       continue;
     }
+    // What PCRE's compiler does after parsing, unless the rule says (*NO_AUTO_POSSESS).
+    const harmless = parsed.options.autoPossess ? autoPossessify(parsed.ast, parsed.newline).harmless : true;
     try {
-      const program = compileProgram(parsed.ast);
+      const program = compileProgram(parsed.ast, parsed.options.notEmpty);
       if (maxEmptyLoopNesting(program) > MAX_EMPTY_LOOP_NESTING) {
         // Each such level doubles the matcher's memo; beyond this, memory and time explode.
         diagnostics.push(
@@ -96,7 +99,16 @@ export function parseRules(text: string): RuleSet {
         ),
       );
     }
-    rules.push({ index, line, source, bytes, ast: parsed.ast, tagMayBeUnset });
+    rules.push({
+      index,
+      line,
+      source,
+      bytes,
+      ast: parsed.ast,
+      tagMayBeUnset,
+      notEmpty: parsed.options.notEmpty,
+      possessiveHarmless: harmless && !writtenPossessive(parsed.ast),
+    });
   }
   return { rules, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };
 }
@@ -114,13 +126,29 @@ function maxEmptyLoopNesting(p: Program): number {
 export function alwaysSetsTag(n: Node): boolean {
   switch (n.t) {
     case 'group':
-      return n.name === 'tag' || alwaysSetsTag(n.body);
+      return n.tag || alwaysSetsTag(n.body);
     case 'seq':
       return n.items.some(alwaysSetsTag);
     case 'alt':
       return n.alts.every(alwaysSetsTag);
     case 'repeat':
       return n.min > 0 && alwaysSetsTag(n.body);
+    default:
+      return false;
+  }
+}
+
+/** Whether the rule writes a possessive quantifier (`a*+`): only an engine with possessive runs can take it. */
+function writtenPossessive(n: Node): boolean {
+  switch (n.t) {
+    case 'repeat':
+      return n.possessive || writtenPossessive(n.body);
+    case 'group':
+      return writtenPossessive(n.body);
+    case 'seq':
+      return n.items.some(writtenPossessive);
+    case 'alt':
+      return n.alts.some(writtenPossessive);
     default:
       return false;
   }

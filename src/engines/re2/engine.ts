@@ -1,4 +1,4 @@
-import { latin1, type CompiledRule, type ParsedRule, type RegexEngine, type TagSpan } from '../../core/index.ts';
+import { latin1, type CompiledRule, type ParsedRule, type RegexEngine, type RuleNode, type TagSpan } from '../../core/index.ts';
 import { toRe2Pattern } from './translate.ts';
 
 /**
@@ -46,7 +46,14 @@ export function createRe2Engine(RE2: Re2Constructor): RegexEngine {
   return {
     name: 're2-wasm',
     compile(rule: ParsedRule): CompiledRule {
-      const translated = toRe2Pattern(rule.ast);
+      // What RE2 has no equivalent for: possessive repeats that change a match, (*NOTEMPTY), several tag groups.
+      const translated = !rule.possessiveHarmless
+        ? { unsupported: 'it has a possessive repeat (written, or made so by PCRE) that changes what it matches, and RE2 has none' }
+        : rule.notEmpty
+          ? { unsupported: '(*NOTEMPTY) is not translated' }
+          : tagGroups(rule.ast) > 1
+            ? { unsupported: 'several groups are the tag (a branch reset), which is not translated' }
+            : toRe2Pattern(rule.ast);
       if ('unsupported' in translated) {
         throw new Error(`RE2 cannot run rule ${rule.index} exactly: ${translated.unsupported}`);
       }
@@ -123,5 +130,21 @@ function guard<T>(RE2: Re2Constructor, call: () => T): T {
       throw new Error(message, { cause: e });
     }
     throw e;
+  }
+}
+
+/** How many groups save the tag (more than one only in a branch reset). */
+function tagGroups(n: RuleNode): number {
+  switch (n.t) {
+    case 'group':
+      return (n.tag ? 1 : 0) + tagGroups(n.body);
+    case 'seq':
+      return n.items.reduce((k, it) => k + tagGroups(it), 0);
+    case 'alt':
+      return n.alts.reduce((k, it) => k + tagGroups(it), 0);
+    case 'repeat':
+      return tagGroups(n.body);
+    default:
+      return 0;
   }
 }

@@ -86,7 +86,7 @@ function findTagPath(ast: Node): Node[] {
   const path: Node[] = [];
   const walk = (n: Node): boolean => {
     path.push(n);
-    if (n.t === 'group' && n.name === 'tag') return true;
+    if (n.t === 'group' && n.tag) return true;
     const kids = n.t === 'seq' ? n.items : n.t === 'alt' ? n.alts : n.t === 'group' || n.t === 'repeat' ? [n.body] : [];
     for (const k of kids) if (walk(k)) return true;
     path.pop();
@@ -120,13 +120,14 @@ class Translator {
       case 'empty':
         return '';
       case 'set':
+        if (n.crlf) throw new Unsupported('`.` under (*CRLF) refuses only the CR of a CRLF, which needs a lookahead in RE2');
         return setToRe2(n.set);
       case 'seq':
         return this.emitSeq(n.items, ctx, depth, path);
       case 'alt':
         return n.alts.map((a) => this.emit(a, ctx, depth + 1)).join('|');
       case 'group': {
-        if (n.name === 'tag') {
+        if (n.tag) {
           this.tagGroup = this.capture();
           return `(?P<tag>${this.emit(n.body, { ...ctx, inTag: true }, depth + 1)})`;
         }
@@ -135,8 +136,14 @@ class Translator {
       case 'repeat':
         return this.emitRepeat(n, ctx, depth, path);
       case 'assert':
+        if (n.nl !== 'lf' && (n.kind === 'mbol' || n.kind === 'eosnl' || n.kind === 'meol')) {
+          throw new Unsupported('line assertions under a newline convention other than LF are not translated');
+        }
         return this.emitAssert(n.kind, ctx);
+      case 'cluster':
+        throw new Unsupported('\\X is atomic in PCRE (it never splits a CRLF) and RE2 has no atomic groups');
       case 'newline':
+        if (n.anycrlf) throw new Unsupported('\\R under (*BSR_ANYCRLF) is not translated');
         if (!ctx.tail) {
           throw new Unsupported(
             '\\R is atomic in PCRE (it never gives back the LF of a CRLF) and RE2 has no atomic groups; only a \\R at the very end of a rule can be translated',
@@ -244,6 +251,9 @@ class Translator {
         return '\\b';
       case 'nonword':
         return '\\B';
+      case 'wordstart':
+      case 'wordend':
+        throw new Unsupported('[[:<:]] and [[:>:]] need a lookaround in RE2');
       case 'mbol':
         if (ctx.head) return '\\A';
         throw new Unsupported(
@@ -294,6 +304,7 @@ export function fixedWidth(n: Node): number | null {
     case 'set':
       return 1;
     case 'newline':
+    case 'cluster':
       return null;
     case 'group':
       return fixedWidth(n.body);
@@ -329,7 +340,7 @@ function isNothing(n: Node): boolean {
     case 'empty':
       return true;
     case 'group':
-      return n.name !== 'tag' && isNothing(n.body);
+      return !n.tag && isNothing(n.body);
     case 'seq':
       return n.items.every(isNothing);
     case 'alt':
