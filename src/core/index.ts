@@ -69,6 +69,7 @@ export { DEFAULT_TYPE, acceptsValue, typeName, type PlaceholderType } from './pa
 export { typeOf, type Schema } from './patterns/language/schema.ts';
 export { expandKeyList, instantiate, sampleBindings, sampleValue, edgeValues, type Binding, type ExpandedKeys } from './patterns/language/expand.ts';
 export { createReasoner, type Reasoner, type ReasonOptions } from './patterns/reasoning/reason.ts';
+export { conditionHolds, type Condition, type ConditionSpec } from './patterns/reasoning/symbolic.ts';
 export { describeHashing, renderPattern } from './patterns/reasoning/model.ts';
 export type { Decision, Example, GroupVerdict, GroupVerdictKind, Hashing, PatternHashing, PatternWarning, Witnesses } from './patterns/reasoning/model.ts';
 export { parseCommandTemplates, type TemplateLine, type TemplateList } from './patterns/language/templates.ts';

@@ -71,6 +71,23 @@ describe('commands: our keys and oss-cluster verdicts equal a real server', () =
     expect(bad.slice(0, 6)).toEqual([]);
   });
 
+  it("a numkeys the server cannot use: no keys (COMMAND GETKEYS refuses too) and the server's own message", async () => {
+    const cases = ['ZUNIONSTORE k 0 k', 'ZUNIONSTORE k -1 k', 'ZUNIONSTORE k 3 k', 'ZINTERSTORE k x k', 'ZINTER 0 k', 'ZINTERCARD 0 k'];
+    cases.push('ZINTERCARD 5 k', 'SINTERCARD 0 k', 'SINTERCARD 5 k', 'SINTERCARD x k', 'LMPOP 0 a LEFT', 'ZMPOP x a MIN', 'BLMPOP 0 0 a LEFT');
+    cases.push('LMPOP 5 a LEFT', 'EVAL x -1', 'EVAL x 3 a', 'EVAL x y', 'ZUNION 5 k');
+    const bad: object[] = [];
+    for (const line of cases) {
+      const args = tokenizeCommands(utf8(line)).lines[0].args;
+      const ours = commandKeys(args);
+      const reply = await redis.command(args);
+      const getkeys = await redis.command(['COMMAND', 'GETKEYS', ...args]);
+      const mine = ours.ok ? { keys: ours.keys, message: ours.problem?.message } : { refused: ours.message };
+      const theirs = { keys: Array.isArray(getkeys) ? getkeys.length : 0, message: isError(reply) ? reply.error.replace(/^ERR /, '') : reply };
+      if (JSON.stringify({ keys: mine.keys?.length, message: mine.message }) !== JSON.stringify(theirs)) bad.push({ line, ours: mine, server: theirs });
+    }
+    expect(bad).toEqual([]);
+  });
+
   it(`SORT BY/GET patterns: refused unless they hash to the key's slot (Redis ≥ 7.2; older servers refuse all)`, async () => {
     const cases = ['SORT {s}:k BY {s}:w_*', 'SORT {s}:k BY w_*', 'SORT {s}:k GET {s}:o_*', 'SORT k GET #', 'SORT k BY nosort'];
     const { reports } = analyzeCommands(tokenizeCommands(utf8(cases.join('\n'))).lines, redisPolicy);

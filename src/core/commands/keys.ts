@@ -19,28 +19,46 @@ export type CommandKeys =
     }
   | { ok: false; name: string; code: string; message: string };
 
-/** Commands whose key count comes from a `numkeys` argument, with where it is and whether 0 is allowed. */
-const NUMKEYS: Record<string, { at: number; zero: boolean }> = {
-  eval: { at: 2, zero: true },
-  evalsha: { at: 2, zero: true },
-  eval_ro: { at: 2, zero: true },
-  evalsha_ro: { at: 2, zero: true },
-  fcall: { at: 2, zero: true },
-  fcall_ro: { at: 2, zero: true },
-  zunionstore: { at: 2, zero: false },
-  zinterstore: { at: 2, zero: false },
-  zdiffstore: { at: 2, zero: false },
-  zunion: { at: 1, zero: false },
-  zinter: { at: 1, zero: false },
-  zdiff: { at: 1, zero: false },
-  zintercard: { at: 1, zero: false },
-  sintercard: { at: 1, zero: false },
-  sdiffcard: { at: 1, zero: false },
-  sunioncard: { at: 1, zero: false },
-  lmpop: { at: 1, zero: false },
-  zmpop: { at: 1, zero: false },
-  blmpop: { at: 2, zero: false },
-  bzmpop: { at: 2, zero: false },
+/**
+ * How a command family answers a `numkeys` it cannot use, in the server's own words (Redis 7, checked
+ * against redis-server by the tests): when it is not an integer, below the least allowed, or larger
+ * than the arguments that follow.
+ */
+interface NumkeysWords {
+  notInteger: string;
+  tooFew: (name: string) => string;
+  tooMany: string;
+}
+const NOT_INTEGER = 'value is not an integer or out of range';
+const SCRIPT: NumkeysWords = {
+  notInteger: NOT_INTEGER,
+  tooFew: () => "Number of keys can't be negative",
+  tooMany: "Number of keys can't be greater than number of args",
+};
+const ZSET: NumkeysWords = { notInteger: NOT_INTEGER, tooFew: (name) => `at least 1 input key is needed for '${name}' command`, tooMany: 'syntax error' };
+const MPOP: NumkeysWords = { notInteger: 'numkeys should be greater than 0', tooFew: () => 'numkeys should be greater than 0', tooMany: 'syntax error' };
+const SINTERCARD: NumkeysWords = { ...MPOP, tooMany: "Number of keys can't be greater than number of args" };
+
+/** Commands whose key count comes from a `numkeys` argument: where it is, whether 0 is allowed, and the server's words. */
+const NUMKEYS: Record<string, { at: number; zero: boolean; words: NumkeysWords }> = {
+  eval: { at: 2, zero: true, words: SCRIPT },
+  evalsha: { at: 2, zero: true, words: SCRIPT },
+  eval_ro: { at: 2, zero: true, words: SCRIPT },
+  evalsha_ro: { at: 2, zero: true, words: SCRIPT },
+  fcall: { at: 2, zero: true, words: SCRIPT },
+  fcall_ro: { at: 2, zero: true, words: SCRIPT },
+  zunionstore: { at: 2, zero: false, words: ZSET },
+  zinterstore: { at: 2, zero: false, words: ZSET },
+  zdiffstore: { at: 2, zero: false, words: ZSET },
+  zunion: { at: 1, zero: false, words: ZSET },
+  zinter: { at: 1, zero: false, words: ZSET },
+  zdiff: { at: 1, zero: false, words: ZSET },
+  zintercard: { at: 1, zero: false, words: ZSET },
+  sintercard: { at: 1, zero: false, words: SINTERCARD },
+  lmpop: { at: 1, zero: false, words: MPOP },
+  zmpop: { at: 1, zero: false, words: MPOP },
+  blmpop: { at: 2, zero: false, words: MPOP },
+  bzmpop: { at: 2, zero: false, words: MPOP },
 };
 
 /**
@@ -55,13 +73,15 @@ export function commandKeys(args: Uint8Array[]): CommandKeys {
 
   const numkeys = NUMKEYS[command.key];
   if (numkeys) {
-    // The server finds no keys at all when numkeys is unusable; the command then fails by itself.
+    // The server finds no keys at all when numkeys is unusable (COMMAND GETKEYS refuses it, so a
+    // cluster checks no slot); the command then fails by itself, with these words.
     const text = latin1(args[numkeys.at]);
     const n = /^-?\d+$/.test(text) ? Number(text) : NaN;
-    if (!Number.isSafeInteger(n)) return found([], { code: 'bad-numkeys', message: `numkeys must be an integer, got '${text}'` });
-    if (n < 0) return found([], { code: 'bad-numkeys', message: 'numkeys must not be negative' });
-    if (numkeys.at + n >= args.length) return found([], { code: 'bad-numkeys', message: `numkeys is ${n}, but fewer keys follow` });
-    if (n === 0 && !numkeys.zero) return found(tableKeyIndexes(command, args), { code: 'bad-numkeys', message: 'numkeys must be greater than zero' });
+    const refuse = (message: string) => found([], { code: 'bad-numkeys', message });
+    const { words } = numkeys;
+    if (!Number.isSafeInteger(n)) return refuse(words.notInteger);
+    if (n < 0 || (n === 0 && !numkeys.zero)) return refuse(words.tooFew(command.key));
+    if (numkeys.at + n >= args.length) return refuse(words.tooMany);
   }
 
   if (command.key === 'sort' || command.key === 'sort_ro') return sortKeys(command, args);

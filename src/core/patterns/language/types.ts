@@ -163,3 +163,28 @@ export function parseTypeName(name: string): PlaceholderType | { error: string }
   }
   return { error: `unknown placeholder type '${name}': use ${TYPE_NAMES}` };
 }
+
+/**
+ * Values both types accept, as a type to draw them from, or null when they share none (`int` and
+ * `date`, hex of two lengths). One type inside the other gives the smaller; `int` and `hex<n>` share
+ * the n-digit numbers, given as one of them. `null` stands for any bytes (free text, a piece of one).
+ */
+export function commonType(a: PlaceholderType | null, b: PlaceholderType | null): PlaceholderType | null | 'any' {
+  if (!a && !b) return 'any';
+  if (!a) return b;
+  if (!b) return a;
+  if (sameType(a, b)) return a;
+  if (a.kind === 'enum' || b.kind === 'enum') {
+    const [e, other] = a.kind === 'enum' ? [a, b] : [b, a as PlaceholderType];
+    const values = (e as { values: Uint8Array[] }).values.filter((v) => acceptsValue(other, v));
+    return values.length ? { kind: 'enum', values } : null;
+  }
+  if (a.kind === 'str') return b;
+  if (b.kind === 'str') return a;
+  // Every int, hex, uuid and date value is a word.
+  if (a.kind === 'word') return b;
+  if (b.kind === 'word') return a;
+  const [x, y] = a.kind === 'int' ? [a, b] : [b, a];
+  if (x.kind === 'int' && y.kind === 'hex') return { kind: 'enum', values: [utf8('1' + '0'.repeat(y.length - 1))] };
+  return null;
+}

@@ -1,7 +1,9 @@
 import { relate, solveLengths } from './crc-relation.ts';
 import type { HashKind, Scanner } from './scan.ts';
 import { extend, resolve, type Branch, type Condition, type Space, type Subst, type Tok } from './symbolic.ts';
-import { finiteCount, sameType } from '../language/types.ts';
+import { acceptsValue, commonType, finiteCount, sameType, specialsIn } from '../language/types.ts';
+import { display } from '../../input/quote.ts';
+import { renderParts } from './model.ts';
 
 /** Reasoning would need more cases than this: the caller decides by sampling instead. */
 export class TooComplex extends Error {
@@ -87,14 +89,31 @@ export function outcomesOf(space: Space, c: SymCase): Outcome[] {
         apart,
       );
       if (step === undefined) {
+        // Values that make the hashed texts identical are a real case, not chance, whenever the value
+        // sets meet: <uid:int> and <sku:word> are both "9"; <ip> is "emails", the other key's constant.
+        const u = hashed.slice(1).reduce<Unification | null>((found, h) => found ?? unify(space, hashed[0], h, apart), null);
+        if (u) {
+          visit(extend(subst, { bind: u.bind, conditions: [] }), [...conditions, ...u.conditions], apart);
+          visit(subst, conditions, new Set([...apart, ...u.vars]));
+          return;
+        }
         out.push({ ...base, same: false, exact: false });
         return;
       }
       if ('equal' in step) {
         const [x, y] = step.equal;
         const [nx, ny] = [space.vars[x].name, space.vars[y].name];
-        visit(extend(subst, { bind: [[y, [{ v: x }]]], conditions: [] }), [...conditions, { name: ny, text: `is the same as <${nx}>` }], apart);
-        visit(subst, [...conditions, { name: ny, text: `is not <${nx}>` }], new Set([...apart, x, y]));
+        // Equal values: one value both types accept, drawn from what they share.
+        const both = space.common(x, y);
+        const bind: Branch['bind'] =
+          both === x
+            ? [[y, [{ v: x }]]]
+            : [
+                [x, [{ v: both }]],
+                [y, [{ v: both }]],
+              ];
+        visit(extend(subst, { bind, conditions: [] }), [...conditions, { name: ny, text: `is the same as <${nx}>`, spec: { op: 'same', other: nx } }], apart);
+        visit(subst, [...conditions, { name: ny, text: `is not <${nx}>`, spec: { op: 'not-same', other: nx } }], new Set([...apart, x, y]));
         return;
       }
       const branches: Branch[] = space.expandFinite(step.expand) ?? space.splitEmpty(step.expand);
@@ -151,4 +170,99 @@ function refinement(space: Space, deciding: number[], apart: ReadonlySet<number>
     }
   }
   return stuck ? undefined : expandable.length ? { expand: expandable[0] } : undefined;
+}
+
+interface Unification {
+  bind: Branch['bind'];
+  conditions: Condition[];
+  vars: number[];
+}
+
+/**
+ * Values that make two hashed texts the same bytes, when there are any: after their common beginning
+ * and end, one placeholder against a constant its type accepts, or placeholders against placeholders
+ * between the same constants, each pair able to hold one value. Null when the texts cannot be aligned
+ * that simply (they then differ "by chance"), or a placeholder involved was already set apart.
+ */
+function unify(space: Space, a: readonly Tok[], b: readonly Tok[], apart: ReadonlySet<number>): Unification | null {
+  const units = (toks: readonly Tok[]) => toks.flatMap((t) => ('v' in t ? [t.v] : Array.from(t.lit, (byte) => ~byte)));
+  // Variables as their index, literal bytes as ~byte (negative).
+  let x = units(a);
+  let y = units(b);
+  const start = x.length;
+  while (x.length && y.length && x[0] === y[0]) [x, y] = [x.slice(1), y.slice(1)];
+  // At the very start of both texts, NUL bytes in front of a value change no CRC (it starts from 0).
+  const atStart = x.length === start;
+  const mayHoldZeros = (v: number) => atStart && (space.vars[v].type === null || space.vars[v].type!.kind === 'str');
+  const afterZeros = (v: number) => (mayHoldZeros(v) ? ' (after any NUL bytes)' : '');
+  while (x.length && y.length && x[x.length - 1] === y[y.length - 1]) [x, y] = [x.slice(0, -1), y.slice(0, -1)];
+  const isVar = (u: number) => u >= 0;
+  // A piece of a value is named as such, and only the text says what it assumes (no spec to test).
+  const named = (v: number) => (space.vars[v].piece ? `<part of ${space.vars[v].name}>` : `<${space.vars[v].name}>`);
+  const say = (v: number, text: string, spec: Condition['spec']): Condition =>
+    space.vars[v].piece ? { name: '', text: `${named(v)} ${text}` } : { name: space.vars[v].name, text, spec };
+  const bind: Branch['bind'] = [];
+  const conditions: Condition[] = [];
+  const vars: number[] = [];
+  const constant = (v: number, other: number[]): boolean => {
+    if (!other.every((u) => u < 0)) return false;
+    let value = Uint8Array.from(other, (u) => ~u);
+    const d = space.vars[v];
+    // A value that must not be empty can still hash like one: a NUL byte in front changes no CRC.
+    const padded = value.length === 0 && d.nonEmpty && mayHoldZeros(v);
+    if (padded) value = Uint8Array.of(0);
+    const ok = d.type ? acceptsValue(d.type, value) : (specialsIn(value) & ~d.specials) === 0 && (value.length > 0 || !d.nonEmpty);
+    if (!ok) return false;
+    bind.push([v, value.length ? [{ lit: value }] : []]);
+    if (padded) value = new Uint8Array();
+    conditions.push(
+      value.length === 0 && mayHoldZeros(v)
+        ? say(v, 'is empty or only NUL bytes', { op: 'is', value, zeros: true })
+        : say(v, `is ${display(value)}${afterZeros(v)}`, { op: 'is', value, zeros: mayHoldZeros(v) }),
+    );
+    vars.push(v);
+    return true;
+  };
+  if (x.length === 1 && isVar(x[0]) && !apart.has(x[0]) && constant(x[0], y)) return { bind, conditions, vars };
+  if (y.length === 1 && isVar(y[0]) && !apart.has(y[0]) && constant(y[0], x)) return { bind, conditions, vars };
+  // Free text can be the other key's whole hashed text, placeholders and all: <q> is "user:<uid>:x".
+  const text = (v: number, other: number[]): boolean => {
+    const d = space.vars[v];
+    if ((d.type && d.type.kind !== 'str') || other.includes(v) || other.some((u) => u >= 0 && apart.has(u))) return false;
+    const lits = other.filter((u) => u < 0).map((u) => ~u);
+    const inner = other.filter((u) => u >= 0);
+    if (lits.some((byte) => (specialsIn(Uint8Array.of(byte)) & ~d.specials) !== 0)) return false;
+    if (inner.some((u) => (space.vars[u].specials & ~d.specials) !== 0)) return false;
+    const toks: Tok[] = other.map((u) => (u < 0 ? { lit: Uint8Array.of(~u) } : { v: u }));
+    bind.push([v, toks]);
+    const shown = toks.map((t) => ('v' in t ? { name: space.vars[t.v].name, piece: space.vars[t.v].piece } : t));
+    conditions.push(say(v, `is ${renderParts(shown)}${afterZeros(v)}`, undefined));
+    vars.push(v);
+    return true;
+  };
+  if (x.length === 1 && isVar(x[0]) && !apart.has(x[0]) && y.length > 0 && text(x[0], y)) return { bind, conditions, vars };
+  if (y.length === 1 && isVar(y[0]) && !apart.has(y[0]) && x.length > 0 && text(y[0], x)) return { bind, conditions, vars };
+  // The same shape: placeholders pairwise between equal constants.
+  if (x.length !== y.length || x.length === 0) return null;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] < 0 || y[i] < 0) {
+      if (x[i] !== y[i]) return null;
+      continue;
+    }
+    if (x[i] === y[i]) continue;
+    const [u, w] = [x[i], y[i]];
+    if (!isVar(u) || !isVar(w) || apart.has(u) || apart.has(w) || commonType(space.vars[u].type, space.vars[w].type) === null) return null;
+    const both = space.common(u, w);
+    if (both === u) bind.push([w, [{ v: u }]]);
+    else bind.push([u, [{ v: both }]], [w, [{ v: both }]]);
+    conditions.push(
+      say(
+        w,
+        `is the same as ${named(u)}${afterZeros(u) || afterZeros(w)}`,
+        space.vars[u].piece ? undefined : { op: 'same', other: space.vars[u].name, zeros: mayHoldZeros(u) || mayHoldZeros(w) },
+      ),
+    );
+    vars.push(u, w);
+  }
+  return vars.length ? { bind, conditions, vars } : null;
 }

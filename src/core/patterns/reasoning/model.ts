@@ -72,6 +72,14 @@ export interface Witnesses {
 export interface Decision {
   verdict: GroupVerdict;
   witnesses: Witnesses;
+  /** Exact "depends" verdicts: what the reason states, as data (tests check it against values). */
+  exception?: Exception;
+}
+
+/** Keys share a slot (`usual: 'same'`) or not, except when one of these lists of conditions all hold. */
+export interface Exception {
+  usual: 'same' | 'different';
+  when: Condition[][];
 }
 
 /** A pattern expression as text: placeholders as `<name>`, literal `<` and `\` escaped where needed. */
@@ -108,7 +116,11 @@ export function renderPattern(parts: readonly PatternPart[]): string {
 }
 
 export function conditionText(conditions: readonly Condition[]): string {
-  return [...new Set(conditions.map((c) => (c.name ? `<${c.name}> ${c.text}` : c.text)))].join(' and ');
+  // "starts with `}`" says "contains `}`" already.
+  const implied = (c: Condition) =>
+    c.spec?.op === 'contains' &&
+    conditions.some((o) => o.name === c.name && (o.spec?.op === 'starts' || o.spec?.op === 'ends') && o.spec.byte === (c.spec as { byte: number }).byte);
+  return [...new Set(conditions.filter((c) => !implied(c)).map((c) => (c.name ? `<${c.name}> ${c.text}` : c.text)))].join(' and ');
 }
 
 /** What is hashed, for people: `<uid>`, "the whole key", "the first line, …". */

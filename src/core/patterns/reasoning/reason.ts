@@ -17,6 +17,7 @@ import {
   type Hashing,
   type PatternHashing,
   type Decision,
+  type Exception,
   type PatternWarning,
   type Witnesses,
 } from './model.ts';
@@ -193,9 +194,27 @@ function symbolicGroup(keys: readonly (readonly PatternPart[])[], schema: Schema
   const witnesses: Witnesses = {};
   if (same) [verdict.same, witnesses.same] = concrete(space, keys, policy, same, rand);
   if (different) [verdict.different, witnesses.different] = concrete(space, keys, policy, different, rand);
-  verdict.reason = reasonOf(space, verdict, outcomes, same, different);
+  const exception = kind === 'depends' ? exceptionOf(outcomes) : undefined;
+  verdict.reason = reasonOf(space, verdict, outcomes, same, different, exception);
   if (verdict.verdict === 'always') checkAlways(keys, names, schema, policy, seed);
-  return { verdict, witnesses };
+  return { verdict, witnesses, ...(exception ? { exception } : {}) };
+}
+
+/**
+ * What a "depends" verdict states: the usual outcome (that of the case that assumes nothing: no value
+ * holds a special byte, none is empty), and every case of the other outcome as the conjunction of its conditions. The cases
+ * cover all values, and each conjunction holds for every value of its case, so the list is complete:
+ * a value outside it always gives the usual outcome. Null when some such case has no condition to say.
+ */
+function exceptionOf(outcomes: Outcome[]): Exception | undefined {
+  // The usual outcome is the one of a case that assumes nothing; failing that, "different slots, except when".
+  const plain = outcomes.find((o) => o.conditions.length === 0);
+  const first = plain ? (plain.same ? 'same' : 'different') : 'different';
+  for (const usual of [first, first === 'same' ? 'different' : 'same'] as const) {
+    const other = outcomes.filter((o) => (o.same ? 'same' : 'different') !== usual);
+    if (other.every((o) => o.conditions.length > 0)) return { usual, when: other.map((o) => o.conditions) };
+  }
+  return undefined;
 }
 
 /** An example for an outcome, checked on the real policy; a chance collision is redrawn. */
@@ -220,7 +239,7 @@ function checkAlways(keys: readonly (readonly PatternPart[])[], names: string[],
   }
 }
 
-function reasonOf(space: Space, v: GroupVerdict, outcomes: Outcome[], same?: Outcome, different?: Outcome): string {
+function reasonOf(space: Space, v: GroupVerdict, outcomes: Outcome[], same?: Outcome, different?: Outcome, exception?: Exception): string {
   const exprs = (o: Outcome) => [...new Set(o.hashed.map((h, i) => hashedText({ expr: render(space, h), kind: o.kinds[i] })))];
   if (v.verdict === 'always') {
     if (same!.hashed.length === 1) return 'a single key';
@@ -232,10 +251,12 @@ function reasonOf(space: Space, v: GroupVerdict, outcomes: Outcome[], same?: Out
     const e = exprs(different!).join(' vs ');
     return v.exact ? `they hash ${e}: different slots for every value` : `they hash ${e}: one slot only by chance (1 in 16384)`;
   }
-  const when = conditionText(same!.conditions);
-  const unless = conditionText(different!.conditions);
-  if (!when && unless) return `one slot, except when ${unless} (then ${exprs(different!).join(' vs ')})`;
-  if (when && !unless) return `different slots (${exprs(different!).join(' vs ')}), except when ${when}`;
-  if (when && unless) return `one slot when ${when}; different slots when ${unless}`;
-  return 'depends on the values';
+  if (!exception) return 'depends on the values';
+  // Every case of the other outcome, so the exceptions are complete.
+  // A case whose conditions include all of another's says nothing more.
+  const sets = exception.when.map((c) => new Set(c.map((x) => conditionText([x]))));
+  const kept = exception.when.filter((_, i) => !sets.some((d, j) => j !== i && [...d].every((t) => sets[i].has(t)) && (d.size < sets[i].size || j < i)));
+  const when = [...new Set(kept.map((c) => conditionText(c)))].join(', or ');
+  if (exception.usual === 'same') return `one slot, except when ${when} (then ${exprs(different!).join(' vs ')})`;
+  return `different slots (${exprs(different!).join(' vs ')}), except when ${when}`;
 }

@@ -1,6 +1,7 @@
 import { display } from '../../input/quote.ts';
 import { typeOf, type Schema } from '../language/schema.ts';
 import {
+  commonType,
   finiteValues,
   specialsIn,
   SP_CLOSE,
@@ -31,6 +32,12 @@ export interface VarDef {
   nonEmpty: boolean;
   /** A piece of a value cut at a special byte, rather than the whole value. */
   piece: boolean;
+  /**
+   * For a piece: the special byte right after it when it starts the value (`before`), or right before
+   * it when it ends the value (`after`) — then "the piece is empty" means "the value starts (ends) with
+   * that byte". Absent for a piece in the middle, whose emptiness says nothing that short.
+   */
+  edge?: { before?: number; after?: number };
 }
 
 /** What a case assumes about a value, for people: "<s> contains `}`". */
@@ -38,6 +45,53 @@ export interface Condition {
   /** The placeholder the text is about; empty when the text names its placeholders itself. */
   name: string;
   text: string;
+  /**
+   * The same as data, so a stated exception can be checked against values (tests do): a value of
+   * the case always satisfies it. Absent where only the text says it (lengths).
+   */
+  spec?: ConditionSpec;
+}
+
+/**
+ * `zeros`: NUL bytes in front do not count. CRC16 starts from 0, so leading NUL bytes leave it
+ * unchanged: a hashed text that starts with a value matches it with any NUL bytes before.
+ */
+export type ConditionSpec =
+  | { op: 'is'; value: Uint8Array; zeros?: boolean }
+  | { op: 'empty' }
+  | { op: 'contains' | 'starts' | 'ends'; byte: number }
+  | { op: 'same' | 'not-same'; other: string; zeros?: boolean };
+
+function withoutLeadingZeros(v: Uint8Array, zeros: boolean | undefined): Uint8Array {
+  if (!zeros) return v;
+  let i = 0;
+  while (i < v.length && v[i] === 0) i++;
+  return v.subarray(i);
+}
+
+/** Whether a placeholder's value satisfies a condition (other placeholders' values from `binding`). */
+export function conditionHolds(spec: ConditionSpec, value: Uint8Array, binding: ReadonlyMap<string, Uint8Array>): boolean {
+  switch (spec.op) {
+    case 'is': {
+      const [x, y] = [withoutLeadingZeros(value, spec.zeros), withoutLeadingZeros(spec.value, spec.zeros)];
+      return x.length === y.length && x.every((b, i) => b === y[i]);
+    }
+    case 'empty':
+      return value.length === 0;
+    case 'contains':
+      return value.includes(spec.byte);
+    case 'starts':
+      return value[0] === spec.byte;
+    case 'ends':
+      return value.length > 0 && value[value.length - 1] === spec.byte;
+    case 'same':
+    case 'not-same': {
+      const other = binding.get(spec.other);
+      const [x, y] = [withoutLeadingZeros(value, spec.zeros), other && withoutLeadingZeros(other, spec.zeros)];
+      const same = !!y && y.length === x.length && y.every((b, i) => b === x[i]);
+      return same === (spec.op === 'same');
+    }
+  }
 }
 
 /** One way a split can go: variables bound to token lists, and what that assumes. */
@@ -89,7 +143,10 @@ export class Space {
     const d = this.vars[v];
     const values = d.type ? finiteValues(d.type) : null;
     if (!values) return null;
-    return values.map((value) => ({ bind: [[v, value.length ? [{ lit: value }] : []]], conditions: [{ name: d.name, text: `is ${display(value)}` }] }));
+    return values.map((value) => ({
+      bind: [[v, value.length ? [{ lit: value }] : []]],
+      conditions: d.piece ? [] : [{ name: d.name, text: `is ${display(value)}`, spec: { op: 'is', value } }],
+    }));
   }
 
   /**
@@ -97,12 +154,12 @@ export class Space {
    * case), or at each special it may contain, as [before, byte, after] with `before` free of q.
    */
   splitFirst(v: number, q: number): Branch[] {
-    return this.splitAt(v, q, (before, byte, after) => [before, byte, after]);
+    return this.splitAt(v, q, true);
   }
 
   /** Like splitFirst, for the last byte of `q`: [before, byte, after] with `after` free of q. */
   splitLast(v: number, q: number): Branch[] {
-    return this.splitAt(v, q, (free, byte, rest) => [rest, byte, free]);
+    return this.splitAt(v, q, false);
   }
 
   /**
@@ -120,23 +177,47 @@ export class Space {
     }
     for (const x of d.type.values) {
       if (x.length > 0 && specialsIn(x) === 0) continue;
-      branches.push({ bind: [[v, x.length ? [{ lit: x }] : []]], conditions: [{ name: d.name, text: x.length ? `is ${display(x)}` : 'is empty' }] });
+      branches.push({
+        bind: [[v, x.length ? [{ lit: x }] : []]],
+        conditions: [{ name: d.name, text: x.length ? `is ${display(x)}` : 'is empty', spec: { op: 'is', value: x } }],
+      });
     }
     return branches;
   }
 
-  private splitAt(v: number, q: number, order: (free: Tok, byte: Tok, rest: Tok) => Tok[]): Branch[] {
+  /** Splits at the first (`first`) or last occurrence of a byte of `q`: the free piece is on that side of it. */
+  private splitAt(v: number, q: number, first: boolean): Branch[] {
     const d = this.vars[v];
     const finite = d.type ? this.splitEnum(v) : null;
     if (finite) return finite;
     const branches: Branch[] = [{ bind: [[v, [{ v: this.add({ ...d, specials: d.specials & ~q }) }]]], conditions: [] }];
+    // Where this value (or piece) sits in the whole value: a piece that starts it, or ends it, says so.
+    const atStart = !d.piece || d.edge?.before !== undefined;
+    const atEnd = !d.piece || d.edge?.after !== undefined;
     for (const [bit, byte, text] of SPECIAL_BYTES) {
       if (!(q & d.specials & bit)) continue;
-      const free = this.add({ name: d.name, type: null, specials: d.specials & ~q, nonEmpty: false, piece: true });
-      const rest = this.add({ name: d.name, type: null, specials: d.specials, nonEmpty: false, piece: true });
-      branches.push({ bind: [[v, order({ v: free }, { lit: Uint8Array.of(byte) }, { v: rest })]], conditions: [{ name: d.name, text: `contains ${text}` }] });
+      const piece = (specials: number, edge: VarDef['edge']) => this.add({ name: d.name, type: null, specials, nonEmpty: false, piece: true, edge });
+      const before = piece(first ? d.specials & ~q : d.specials, atStart ? { before: byte } : undefined);
+      const after = piece(first ? d.specials : d.specials & ~q, atEnd ? { after: byte } : undefined);
+      // Only a whole value's "contains" is true of the value; a piece's is already implied.
+      const conditions: Condition[] = d.piece ? [] : [{ name: d.name, text: `contains ${text}`, spec: { op: 'contains', byte } }];
+      branches.push({ bind: [[v, [{ v: before }, { lit: Uint8Array.of(byte) }, { v: after }]]], conditions });
     }
     return branches;
+  }
+
+  /**
+   * A variable for values both x and y can take: x itself when y's values include all of x's, else a
+   * new one of their common type (see commonType; the caller knows they have one).
+   */
+  common(x: number, y: number): number {
+    const [dx, dy] = [this.vars[x], this.vars[y]];
+    const t = commonType(dx.type, dy.type);
+    if (t === null) throw new Error('pattern reasoning: no common value');
+    const type = t === 'any' ? null : t;
+    if (type === dx.type) return x;
+    const nonEmpty = dx.nonEmpty || dy.nonEmpty;
+    return this.add({ name: dx.name, type, specials: type ? typeSpecials(type) : dx.specials & dy.specials, nonEmpty, piece: false });
   }
 
   /** Cases for a value that may be empty: non-empty (first), or empty. */
@@ -146,8 +227,21 @@ export class Space {
     if (finite) return finite;
     return [
       { bind: [[v, [{ v: this.add({ ...d, nonEmpty: true }) }]]], conditions: [] },
-      { bind: [[v, []]], conditions: d.piece ? [] : [{ name: d.name, text: 'is empty' }] },
+      { bind: [[v, []]], conditions: this.emptyConditions(d) },
     ];
+  }
+
+  /** What "this value (or piece) is empty" says about the whole value. */
+  private emptyConditions(d: VarDef): Condition[] {
+    if (!d.piece) return [{ name: d.name, text: 'is empty', spec: { op: 'empty' } }];
+    const said = (op: 'starts' | 'ends', byte: number): Condition => ({
+      name: d.name,
+      text: `${op === 'starts' ? 'starts' : 'ends'} with ${SPECIAL_BYTES.find(([, b]) => b === byte)![2]}`,
+      spec: { op, byte },
+    });
+    if (d.edge?.before !== undefined) return [said('starts', d.edge.before)];
+    if (d.edge?.after !== undefined) return [said('ends', d.edge.after)];
+    return [];
   }
 }
 
