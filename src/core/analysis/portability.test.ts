@@ -6,6 +6,16 @@ import { setupProblems } from './setups.ts';
 
 const slot = (s: string) => slotOfBytes(utf8(s));
 
+/** A Redis-policy analysis on three even shards, no comparison. */
+const REDIS: Settings = {
+  policy: 'redis',
+  compare: null,
+  target: 'oss-cluster',
+  implicitShardKey: false,
+  layout: { kind: 'even', count: 3 },
+  patternSamples: 8,
+};
+
 describe('portability between Redis and Standard (empty hash tags, several braces)', () => {
   it('flags exactly the keys Redis Cloud advises against, with both slots and a name that keeps today’s slot', () => {
     expect(portabilityOf(utf8('user:{42}:cart'))).toBeNull();
@@ -40,14 +50,7 @@ describe('portability between Redis and Standard (empty hash tags, several brace
 
   it('the e-commerce example: exactly its {} and multi-brace keys, as warnings on their lines', () => {
     const text = readFileSync(new URL('../../../fixtures/keys-ecommerce.txt', import.meta.url), 'utf8');
-    const settings: Settings = {
-      policy: 'redis',
-      compare: null,
-      target: 'oss-cluster',
-      implicitShardKey: false,
-      layout: { kind: 'even', count: 3 },
-      patternSamples: 8,
-    };
+    const settings = REDIS;
     const a = prepareAnalysis({ rules: '', rulesB: '', commands: '', topology: '' }, settings, { engine: createBytecodeEngine() }, utf8(text));
     if (!a.ready) throw new Error('not ready');
     const keys = analyzeKeyText(a, utf8(text));
@@ -60,14 +63,7 @@ describe('portability between Redis and Standard (empty hash tags, several brace
   });
 
   it('a key pattern written with an empty tag or several braces gets a warning on its line; a placeholder in braces does not', () => {
-    const settings: Settings = {
-      policy: 'redis',
-      compare: null,
-      target: 'oss-cluster',
-      implicitShardKey: false,
-      layout: { kind: 'even', count: 3 },
-      patternSamples: 4,
-    };
+    const settings: Settings = { ...REDIS, patternSamples: 4 };
     const keys = utf8('search:{<q:str>}:results\nlog:{}:<n:int>\norder:{<y:int>}{<region>}');
     const a = prepareAnalysis({ rules: '', rulesB: '', commands: '', topology: '' }, settings, { engine: createBytecodeEngine() }, keys);
     expect(a.problems.keys.filter((d) => d.code === 'not-portable').map((d) => d.line)).toEqual([2, 3]);

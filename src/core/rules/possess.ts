@@ -1,3 +1,4 @@
+import { canBeEmpty } from './program.ts';
 import { CLASS_SETS, hasByte, invert, setOf, type ByteSet, type NewlineKind, type Node, type RepeatNode, type TypeName } from './ast.ts';
 
 /**
@@ -146,8 +147,8 @@ class Lowering {
     if (max === Infinity) {
       for (let k = 1; k < min; k++) this.group(body, live, false, 'ket');
       if (min === 0) zero();
-      // A group that can match empty and loops is an SBRA, which PCRE's walk never enters.
-      this.group(body, live, canBeEmptyPcre(body), greedy ? 'rmax' : 'rmin');
+      // A group that can match empty and loops is an SBRA (PCRE's "could be empty" is ours), which PCRE's walk never enters.
+      this.group(body, live, canBeEmpty(body), greedy ? 'rmax' : 'rmin');
       return;
     }
     for (let k = 0; k < min; k++) this.group(body, live, false, 'ket');
@@ -206,30 +207,6 @@ function itemOf(n: SingleNode): PItem {
   if (item.k === 'class') return { k: 'class', set: n.set };
   if (item.k === 'prop') return { k: 'prop', comparable: item.comparable, inClass: item.inClass, set: n.set };
   return item;
-}
-
-/**
- * PCRE's "could be empty" for a repeated group's body, which makes it an SBRA. Assertions and empty
- * repeats can be empty; PCRE looks no further than we do here.
- */
-function canBeEmptyPcre(n: Node): boolean {
-  switch (n.t) {
-    case 'empty':
-    case 'assert':
-      return true;
-    case 'set':
-    case 'newline':
-    case 'cluster':
-      return false;
-    case 'seq':
-      return n.items.every(canBeEmptyPcre);
-    case 'alt':
-      return n.alts.some(canBeEmptyPcre);
-    case 'group':
-      return canBeEmptyPcre(n.body);
-    case 'repeat':
-      return n.min === 0 || canBeEmptyPcre(n.body);
-  }
 }
 
 interface Base {
